@@ -1,0 +1,35 @@
+package dev.twophase.coordinator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the Atomikos coordinator, under {@code twophase.coordinator}.
+ *
+ * @param tmName unique, stable name of this coordinator; lower-case letters, digits and inner hyphens (see {@link TmName})
+ * @param logDir directory of the recovery log; must be writable and used by one process only
+ * @param defaultTimeout timeout of a transaction that sets none; a transaction older than this is rolled back
+ * @param maxTimeout longest timeout a transaction may ask for
+ * @param recoveryDelay pause between two background recovery passes of Atomikos itself
+ * @param maxActives most transactions in flight at once; further begins fail
+ * @param recoveryInterval pause between two passes of twophase's prompt recovery
+ * @param recoveryDeadline time after which startup recovery that has not completed is reported as overdue
+ * @param recoveryParticipants names of the XA resources that startup recovery must have scanned before it can
+ *        complete; empty means those registered with Atomikos when the application has started
+ */
+@ConfigurationProperties("twophase.coordinator")
+public record CoordinatorProperties(
+        String tmName,
+        Path logDir,
+        @DefaultValue("10s") Duration defaultTimeout,
+        @DefaultValue("5m") Duration maxTimeout,
+        @DefaultValue("10s") Duration recoveryDelay,
+        @DefaultValue("200") int maxActives,
+        @DefaultValue("2s") Duration recoveryInterval,
+        @DefaultValue("60s") Duration recoveryDeadline,
+        @DefaultValue List<String> recoveryParticipants) {
+}

@@ -1,0 +1,62 @@
+package dev.twophase.coordinator.internal;
+
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+
+import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
+import dev.twophase.coordinator.recovery.HeuristicRegistry;
+import dev.twophase.coordinator.recovery.PromptRecovery;
+import dev.twophase.coordinator.recovery.RecoveryHealthIndicator;
+import dev.twophase.coordinator.recovery.RecoveryMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Prompt recovery, its health indicator {@code recovery} (with Spring Boot Actuator) and its meters
+ * (with Micrometer). Imported by {@link TwophaseCoordinatorAutoConfiguration}, so it is on whenever
+ * the coordinator is.
+ */
+@Configuration(proxyBeanMethods = false)
+class TwophaseRecoveryConfiguration {
+
+    /** A {@code TransactionServicePlugin}: the transaction service bean hands it to Atomikos before init. */
+    @Bean
+    CoordinatorIncarnation twophaseCoordinatorIncarnation(AtomikosSettings settings) {
+        return new CoordinatorIncarnation(settings.tmName());
+    }
+
+    @Bean
+    HeuristicRegistry twophaseHeuristicRegistry() {
+        return HeuristicRegistry.processWide();
+    }
+
+    @Bean
+    @DependsOn(AtomikosResourceOrdering.TRANSACTION_SERVICE_BEAN)
+    PromptRecovery twophasePromptRecovery(CoordinatorIncarnation incarnation, AtomikosSettings settings,
+            HeuristicRegistry heuristics) {
+        return new PromptRecovery(incarnation, new PromptRecovery.Settings(settings.recoveryInterval(),
+                settings.recoveryDeadline(), settings.defaultTimeout(), settings.recoveryParticipants()), heuristics);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class Health {
+
+        @Bean
+        RecoveryHealthIndicator recoveryHealthIndicator(PromptRecovery recovery) {
+            return new RecoveryHealthIndicator(recovery);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class Metrics {
+
+        @Bean
+        RecoveryMetrics twophaseRecoveryMetrics(PromptRecovery recovery, HeuristicRegistry heuristics) {
+            return new RecoveryMetrics(recovery, heuristics);
+        }
+    }
+}

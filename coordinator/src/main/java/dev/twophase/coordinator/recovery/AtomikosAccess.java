@@ -1,0 +1,47 @@
+package dev.twophase.coordinator.recovery;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import javax.transaction.xa.XAResource;
+
+/**
+ * What {@link PromptRecovery} needs from the running Atomikos; a seam so that the decisions can be
+ * tested without one. {@link LiveAtomikos} is the real thing.
+ */
+interface AtomikosAccess {
+
+    /** XA resources registered with Atomikos now, by unique name, each giving its recovery XAResource. */
+    Map<String, Supplier<XAResource>> participants();
+
+    /**
+     * Whether this process still has a coordinator for the root transaction with this id, i.e. it
+     * has neither terminated nor been abandoned. {@code true} when that cannot be told.
+     */
+    boolean hasLiveCoordinator(String gtrid);
+
+    /** What the recovery log holds now for the transaction with this id. */
+    LogEntry logEntry(String gtrid);
+
+    /** Marks the transaction terminated in the recovery log. */
+    void forget(String gtrid);
+
+    /** Whether Atomikos may create subtransactions, whose ids are not root ids. */
+    boolean subtransactionsAllowed();
+
+    /** A recovery log record as far as recovery cares. */
+    record LogEntry(Kind kind, String state) {
+
+        static final LogEntry NONE = new LogEntry(Kind.NONE, "none");
+        static final LogEntry COMMITTING = new LogEntry(Kind.COMMITTING, "COMMITTING");
+
+        enum Kind {
+            /** The commit decision was logged (for the transaction or an ancestor): commit. */
+            COMMITTING,
+            /** Some other record, e.g. IN_DOUBT of a subtransaction: Atomikos's business. */
+            OTHER,
+            /** No record: no commit decision was ever logged, or it was forgotten after completion. */
+            NONE
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package dev.twophase.coordinator.recovery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.twophase.coordinator.recovery.AtomikosAccess.LogEntry;
+import dev.twophase.coordinator.recovery.CoordinatorIncarnation.Age;
+import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
+import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
+
+import dev.twophase.coordinator.xa.XidText;
+
+/**
+ * Scans one participant for prepared branches of this coordinator and completes those whose
+ * outcome is known (see {@link PromptRecovery} for the rules and why they are safe). Used by one
+ * thread at a time.
+ */
+final class BranchResolver {
+
+    private static final Logger log = LoggerFactory.getLogger(PromptRecovery.class);
+
+    enum Action {
+        COMMIT, ROLLBACK, WAIT
+    }
+
+    record Verdict(Action action, String reason) {
+    }
+
+    /**
+     * One participant's scan.
+     *
+     * @param error why the scan or an action failed, or {@code null}
+     * @param pendingFromBefore branches of earlier runs still prepared after this scan: xid to reason
+     */
+    record ScanResult(String participant, boolean scanned, String error, Map<String, String> pendingFromBefore,
+            int committed, int rolledBack, int heuristic) {
+
+        static ScanResult failed(String participant, String error) {
+            return new ScanResult(participant, false, error, Map.of(), 0, 0, 0);
+        }
+    }
+
+    private final CoordinatorIncarnation incarnation;
+    private final AtomikosAccess atomikos;
+    private final HeuristicRegistry heuristics;
+    private final Duration defaultTimeout;
+    private final Clock clock;
+    private final Map<String, Memory> memories = new HashMap<>();
+
+    BranchResolver(CoordinatorIncarnation incarnation, AtomikosAccess atomikos, HeuristicRegistry heuristics,
+            Duration defaultTimeout, Clock clock) {
+        this.incarnation = incarnation;
+        this.atomikos = atomikos;
+        this.heuristics = heuristics;
+        this.defaultTimeout = defaultTimeout;
+        this.clock = clock;
+    }
+
+    ScanResult resolve(String participant, Supplier<XAResource> connect) {
+        XAResource xa;
+        Xid[] found;
+        try {
+            xa = connect.get();
+            if (xa == null) {
+                return ScanResult.failed(participant, "no XAResource: Atomikos could not connect to the participant");
+            }
+            found = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+        } catch (XAException e) {
+            return ScanResult.failed(participant, "recover failed with " + XaCodes.describe(e));
+        } catch (RuntimeException e) {
+            return ScanResult.failed(participant, "recover failed: " + e);
+        }
+        Instant now = clock.instant();
+        Memory memory = memories.computeIfAbsent(participant, p -> new Memory());
+        Set<XidText.Key> present = new HashSet<>();
+        Tally tally = new Tally(memory);
+        for (Xid xid : found == null ? new Xid[0] : found) {
+            XidText.Key key = XidText.key(xid);
+            if (!incarnation.owns(xid) || !present.add(key)) {
+                continue;
+            }
+            boolean fromBefore = incarnation.ageOf(XidText.gtrid(xid)) == Age.PREVIOUS;
+            Verdict verdict = decide(xid, now, memory.firstSeen.computeIfAbsent(key, k -> now));
+            switch (verdict.action()) {
+                case COMMIT -> complete(participant, xa, xid, true, verdict.reason(), fromBefore, tally);
+                case ROLLBACK -> complete(participant, xa, xid, false, verdict.reason(), fromBefore, tally);
+                case WAIT -> {
+                    log.debug("Recovery leaves {} branch {} alone: {}", participant, XidText.of(xid), verdict.reason());
+                    if (fromBefore) {
+                        tally.pending.put(XidText.of(xid), verdict.reason());
+                    }
+                }
+            }
+        }
+        memory.firstSeen.keySet().retainAll(present);
+        memory.reported.keySet().retainAll(present);
+        return new ScanResult(participant, true, tally.error, Map.copyOf(tally.pending), tally.committed,
+                tally.rolledBack, tally.heuristic);
+    }
+
+    /**
+     * The outcome recovery may give a prepared branch of this coordinator now. Whether the
+     * transaction is live is asked before the log is read: once its coordinator is gone the
+     * log can no longer gain a commit decision for it.
+     *
+     * @param since when this process first saw the branch prepared
+     */
+    Verdict decide(Xid xid, Instant now, Instant since) {
+        String gtrid = XidText.gtrid(xid);
+        Age age = incarnation.ageOf(gtrid);
+        boolean live = atomikos.hasLiveCoordinator(gtrid);
+        LogEntry entry = atomikos.logEntry(gtrid);
+        boolean commitDecided = entry.kind() == LogEntry.Kind.COMMITTING
+                || age == Age.PREVIOUS && incarnation.committingAtStartup().contains(gtrid);
+        if (commitDecided) {
+            if (age == Age.PREVIOUS) {
+                return new Verdict(Action.COMMIT, "the log holds the commit decision of an earlier run");
+            }
+            if (!live) {
+                return new Verdict(Action.COMMIT, "the log holds the commit decision and the transaction has ended"
+                        + " in this process without completing it");
+            }
+            if (!since.plus(defaultTimeout).isAfter(now)) {
+                return new Verdict(Action.COMMIT, "the log holds the commit decision and phase 2 has been unfinished for "
+                        + Duration.between(since, now).toMillis() + " ms");
+            }
+            return new Verdict(Action.WAIT, "commit decided; its transaction is still completing it");
+        }
+        if (entry.kind() == LogEntry.Kind.OTHER) {
+            return new Verdict(Action.WAIT, "the log holds it as " + entry.state() + "; Atomikos recovery resolves it");
+        }
+        if (live) {
+            return new Verdict(Action.WAIT, "its transaction is still active in this process");
+        }
+        return switch (age) {
+            case PREVIOUS -> new Verdict(Action.ROLLBACK, "no commit decision of an earlier run in the log: presumed abort");
+            case CURRENT -> decideWithoutRecordInThisRun(gtrid, now);
+            case UNKNOWN -> new Verdict(Action.WAIT, "its id is not in Atomikos's format; Atomikos recovery resolves it");
+        };
+    }
+
+    private Verdict decideWithoutRecordInThisRun(String gtrid, Instant now) {
+        if (atomikos.subtransactionsAllowed()) {
+            return new Verdict(Action.WAIT, "subtransactions are allowed, so an ended root says nothing about this id;"
+                    + " Atomikos recovery resolves it after max_timeout");
+        }
+        Instant created = incarnation.createdAt(gtrid).orElseThrow();
+        if (created.plus(defaultTimeout).isAfter(now)) {
+            return new Verdict(Action.WAIT, "younger than the default timeout");
+        }
+        return new Verdict(Action.ROLLBACK, "no commit decision in the log and its transaction has ended in this"
+                + " process: presumed abort");
+    }
+
+    private void complete(String participant, XAResource xa, Xid xid, boolean commit, String reason, boolean fromBefore,
+            Tally tally) {
+        String verb = commit ? "commit" : "roll back";
+        String text = XidText.of(xid);
+        try {
+            if (commit) {
+                xa.commit(xid, false);
+            } else {
+                xa.rollback(xid);
+            }
+            log.info("Recovery {} {} branch {}: {}", commit ? "committed" : "rolled back", participant, text, reason);
+            tally.done(commit);
+        } catch (XAException e) {
+            int code = e.errorCode;
+            if (code == XAException.XAER_NOTA || code == XAException.XAER_INVAL || !commit && XaCodes.isRollback(code)) {
+                log.info("Recovery found {} branch {} already completed ({}) when it was to {} it: {}", participant, text,
+                        XaCodes.name(code), verb, reason);
+                tally.done(commit);
+            } else if (XaCodes.isHeuristic(code) || XaCodes.isRollback(code)) {
+                // Recorded once per branch: a hazard is retried, and a branch whose forget failed is shown again.
+                if (tally.firstTime(xid, "heuristic")) {
+                    record(participant, xid, commit, code, reason);
+                    tally.heuristic++;
+                }
+                if (code == XAException.XA_HEURHAZ) {
+                    tally.retry(text, fromBefore, "heuristic hazard on " + verb + "; retrying");
+                } else if (XaCodes.isHeuristic(code)) {
+                    forget(participant, xa, xid);
+                }
+            } else {
+                retry(participant, xid, verb, XaCodes.describe(e), code, fromBefore, tally);
+            }
+        } catch (RuntimeException e) {
+            retry(participant, xid, verb, e.toString(), 0, fromBefore, tally);
+        }
+    }
+
+    private void record(String participant, Xid xid, boolean commit, int code, String reason) {
+        heuristics.record(participant, xid, commit ? Decision.COMMIT : Decision.ROLLBACK, Observed.ofXaErrorCode(code),
+                "recovery " + (commit ? "commit" : "rollback") + " returned " + XaCodes.name(code) + " (" + reason + ")");
+    }
+
+    private static void retry(String participant, Xid xid, String verb, String error, int code, boolean fromBefore,
+            Tally tally) {
+        String text = XidText.of(xid);
+        if (tally.firstTime(xid, "retry " + code)) {
+            log.warn("Recovery could not {} {} branch {}: {}; it retries every pass", verb, participant, text, error);
+        }
+        tally.retry(text, fromBefore, verb + " failed with " + error);
+    }
+
+    private static void forget(String participant, XAResource xa, Xid xid) {
+        try {
+            xa.forget(xid);
+        } catch (XAException | RuntimeException e) {
+            // Harmless: the participant shows the branch again and the outcome is recorded once more.
+            log.warn("Recovery could not make {} forget heuristic branch {}: {}", participant, XidText.of(xid),
+                    e instanceof XAException xae ? XaCodes.describe(xae) : e.toString());
+        }
+    }
+
+    /** What this resolver remembers about one participant's prepared branches, between passes. */
+    private static final class Memory {
+        final Map<XidText.Key, Instant> firstSeen = new HashMap<>();
+        final Map<XidText.Key, Set<String>> reported = new HashMap<>();
+    }
+
+    private static final class Tally {
+        final Memory memory;
+        final Map<String, String> pending = new LinkedHashMap<>();
+        int committed;
+        int rolledBack;
+        int heuristic;
+        String error;
+
+        Tally(Memory memory) {
+            this.memory = memory;
+        }
+
+        /** Whether this is the first time {@code what} happens to the branch; for logging and counting once. */
+        boolean firstTime(Xid xid, String what) {
+            return memory.reported.computeIfAbsent(XidText.key(xid), k -> new HashSet<>()).add(what);
+        }
+
+        void done(boolean commit) {
+            if (commit) {
+                committed++;
+            } else {
+                rolledBack++;
+            }
+        }
+
+        void retry(String xid, boolean fromBefore, String why) {
+            error = xid + ": " + why;
+            if (fromBefore) {
+                pending.put(xid, why);
+            }
+        }
+    }
+}

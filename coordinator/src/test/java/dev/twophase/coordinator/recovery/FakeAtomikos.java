@@ -1,0 +1,90 @@
+package dev.twophase.coordinator.recovery;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import javax.transaction.xa.XAResource;
+
+/** What recovery sees of Atomikos, set up by a test: registered participants, live transactions, log records. */
+final class FakeAtomikos implements AtomikosAccess {
+
+    private final Map<String, Supplier<XAResource>> participants = new LinkedHashMap<>();
+    private final Set<String> live = new HashSet<>();
+    private final Map<String, LogEntry> log = new HashMap<>();
+    private final List<String> forgotten = new ArrayList<>();
+    private final List<String> questions = new ArrayList<>();
+    private boolean subtransactionsAllowed;
+
+    synchronized FakeAtomikos register(FakeResourceManager rm) {
+        participants.put(rm.name(), rm::xaResource);
+        return this;
+    }
+
+    synchronized FakeAtomikos register(String name, Supplier<XAResource> connect) {
+        participants.put(name, connect);
+        return this;
+    }
+
+    synchronized void live(String gtrid) {
+        live.add(gtrid);
+    }
+
+    synchronized void ended(String gtrid) {
+        live.remove(gtrid);
+    }
+
+    synchronized void committing(String gtrid) {
+        log.put(gtrid, LogEntry.COMMITTING);
+    }
+
+    synchronized void record(String gtrid, String state) {
+        log.put(gtrid, new LogEntry(LogEntry.Kind.OTHER, state));
+    }
+
+    synchronized void allowSubtransactions() {
+        subtransactionsAllowed = true;
+    }
+
+    synchronized List<String> forgotten() {
+        return List.copyOf(forgotten);
+    }
+
+    /** Every question recovery asked, in order: {@code live <gtrid>} or {@code log <gtrid>}. */
+    synchronized List<String> questions() {
+        return List.copyOf(questions);
+    }
+
+    @Override
+    public synchronized Map<String, Supplier<XAResource>> participants() {
+        return new LinkedHashMap<>(participants);
+    }
+
+    @Override
+    public synchronized boolean hasLiveCoordinator(String gtrid) {
+        questions.add("live " + gtrid);
+        return live.contains(gtrid);
+    }
+
+    @Override
+    public synchronized LogEntry logEntry(String gtrid) {
+        questions.add("log " + gtrid);
+        return log.getOrDefault(gtrid, LogEntry.NONE);
+    }
+
+    @Override
+    public synchronized void forget(String gtrid) {
+        log.remove(gtrid);
+        forgotten.add(gtrid);
+    }
+
+    @Override
+    public synchronized boolean subtransactionsAllowed() {
+        return subtransactionsAllowed;
+    }
+}
