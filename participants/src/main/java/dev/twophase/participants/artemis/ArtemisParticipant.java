@@ -1,0 +1,182 @@
+package dev.twophase.participants.artemis;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+
+import org.apache.activemq.artemis.api.core.ActiveMQConnectionTimedOutException;
+import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
+import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQXAConnectionFactory;
+
+import com.atomikos.jms.AtomikosConnectionFactoryBean;
+
+import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.fault.FaultInjection;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XASession;
+
+/**
+ * ActiveMQ Artemis as an XA participant: the pooled Atomikos connection factory and the startup
+ * preflight check.
+ *
+ * <p>Use {@link #connectionFactory} for the bean the application sends and receives with inside
+ * JTA transactions, and {@link #preflight} once at startup so that a missing broker is reported
+ * as "start the broker at host:port" rather than as a pool timeout on the first request. Not for
+ * running a broker: see {@link ArtemisBroker}.
+ *
+ * <p>Client settings are chosen so that a dead or hung broker fails a call within seconds instead
+ * of blocking a transaction: one connection attempt, no transparent reconnect (a reconnected XA
+ * session would silently lose its branch; the Atomikos pool replaces broken connections instead),
+ * a bounded call timeout, and durable sends that wait for the broker's journal. A setting given as
+ * a parameter of the broker URL wins over these defaults, except that durable sends cannot be made
+ * asynchronous.
+ */
+public final class ArtemisParticipant {
+
+    /** How long a blocking call (send, prepare, commit, recover) waits for the broker. */
+    static final long CALL_TIMEOUT_MS = 10_000;
+    /** Without data from the broker for this long, the client declares the connection dead. */
+    static final long CLIENT_FAILURE_CHECK_PERIOD_MS = 10_000;
+    /** The broker drops a client that has been silent for this long. */
+    static final long CONNECTION_TTL_MS = 30_000;
+    static final int BORROW_CONNECTION_TIMEOUT_S = 30;
+    private static final long PREFLIGHT_CALL_TIMEOUT_MS = 5_000;
+
+    private ArtemisParticipant() {
+    }
+
+    /**
+     * Builds, but does not initialise, a pooled Atomikos connection factory around an
+     * {@link ActiveMQXAConnectionFactory}. Declare it with {@code initMethod = "init"} and
+     * {@code destroyMethod = "close"} so that Spring registers it with the transaction manager
+     * for recovery and closes the pool on shutdown. The Artemis factory is
+     * {@link FaultInjection#wrap wrapped for fault injection} under {@code uniqueResourceName};
+     * {@link FaultInjection#unwrap} returns Artemis's own.
+     *
+     * @param uniqueResourceName the participant's name in the Atomikos log; must never change for a
+     *                           broker that may hold prepared transactions
+     * @param brokerUrl          Artemis client URL, e.g. {@code tcp://127.0.0.1:61616}
+     * @param maxPoolSize        most connections held at once (at least 1)
+     * @throws TwophaseStartupException when the URL asks for asynchronous durable sends
+     */
+    public static AtomikosConnectionFactoryBean connectionFactory(String uniqueResourceName, String brokerUrl,
+            String user, String password, int maxPoolSize) {
+        if (maxPoolSize < 1) {
+            throw new IllegalArgumentException("maxPoolSize must be at least 1, was " + maxPoolSize);
+        }
+        rejectAsyncDurableSend(uniqueResourceName, brokerUrl);
+        PoolRefreshingXAConnectionFactory xa = new PoolRefreshingXAConnectionFactory(brokerUrl, user, password);
+        applyClientDefaults(xa, brokerUrl, CALL_TIMEOUT_MS);
+
+        AtomikosConnectionFactoryBean bean = new AtomikosConnectionFactoryBean();
+        xa.onConnectionLost(bean::refreshPool);
+        bean.setUniqueResourceName(uniqueResourceName);
+        // Always wrapped: while no fault is armed the wrapper only passes calls on.
+        bean.setXaConnectionFactory(FaultInjection.wrap(uniqueResourceName, xa));
+        bean.setLocalTransactionMode(false);
+        bean.setMinPoolSize(1);
+        bean.setMaxPoolSize(maxPoolSize);
+        bean.setBorrowConnectionTimeout(BORROW_CONNECTION_TIMEOUT_S);
+        return bean;
+    }
+
+    /**
+     * Opens one XA connection and session, runs an XA recovery scan, and closes them. Call it before
+     * the pool starts; it leaves nothing behind on the broker.
+     *
+     * @throws TwophaseStartupException when the broker cannot be reached, refuses the credentials, or
+     *                                  fails the recovery scan
+     */
+    public static void preflight(String uniqueResourceName, String brokerUrl, String user, String password) {
+        String address = BrokerAddress.describe(brokerUrl);
+        String subject = "participant '" + uniqueResourceName + "' (Artemis broker at " + address + ")";
+        try (ActiveMQXAConnectionFactory factory = new ActiveMQXAConnectionFactory(brokerUrl, user, password)) {
+            applyClientDefaults(factory, brokerUrl, PREFLIGHT_CALL_TIMEOUT_MS);
+            XAConnection connection;
+            try {
+                connection = factory.createXAConnection();
+            } catch (JMSException e) {
+                throw connectFailure(subject, address, user, e);
+            }
+            try (connection; XASession session = connection.createXASession()) {
+                session.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+            } catch (JMSException | XAException e) {
+                throw new TwophaseStartupException(subject,
+                        "connected, but the XA recovery scan failed (" + describe(e) + ")",
+                        "Check the broker log at " + address + "; the broker user needs permission to use XA transactions.",
+                        e);
+            }
+        }
+    }
+
+    private static TwophaseStartupException connectFailure(String subject, String address, String user, JMSException e) {
+        if (hasCause(e, JMSSecurityException.class) || hasCause(e, ActiveMQSecurityException.class)) {
+            return new TwophaseStartupException(subject,
+                    "the broker refused the login of " + (user == null ? "an anonymous user" : "user '" + user + "'") + " (" + describe(e) + ")",
+                    "Check the broker user and password configured for this participant, or create the user on the broker.",
+                    e);
+        }
+        String what = hasCause(e, ActiveMQNotConnectedException.class) || hasCause(e, ActiveMQConnectionTimedOutException.class)
+                ? "no broker answered at " + address
+                : "could not open an XA connection to " + address;
+        return new TwophaseStartupException(subject, what + " (" + describe(e) + ")",
+                "Start the Artemis broker at " + address + " (e.g. docker compose up artemis, or the StandaloneBroker "
+                        + "main class), or set twophase.broker.url to the running broker, and check its user and password.",
+                e);
+    }
+
+    /** Settings given in the URL win; only the ones it leaves out are set here. */
+    static void applyClientDefaults(ActiveMQConnectionFactory factory, String brokerUrl, long callTimeoutMs) {
+        if (!BrokerAddress.setsParameter(brokerUrl, "callTimeout")) {
+            factory.setCallTimeout(callTimeoutMs);
+        }
+        if (!BrokerAddress.setsParameter(brokerUrl, "callFailoverTimeout")) {
+            factory.setCallFailoverTimeout(callTimeoutMs);
+        }
+        if (!BrokerAddress.setsParameter(brokerUrl, "initialConnectAttempts")) {
+            factory.setInitialConnectAttempts(1);
+        }
+        if (!BrokerAddress.setsParameter(brokerUrl, "reconnectAttempts")) {
+            factory.setReconnectAttempts(0);
+        }
+        if (!BrokerAddress.setsParameter(brokerUrl, "clientFailureCheckPeriod")) {
+            factory.setClientFailureCheckPeriod(CLIENT_FAILURE_CHECK_PERIOD_MS);
+        }
+        if (!BrokerAddress.setsParameter(brokerUrl, "connectionTTL")) {
+            factory.setConnectionTTL(CONNECTION_TTL_MS);
+        }
+        factory.setBlockOnDurableSend(true);
+    }
+
+    private static void rejectAsyncDurableSend(String name, String brokerUrl) {
+        if (brokerUrl != null && brokerUrl.replace(" ", "").toLowerCase(java.util.Locale.ROOT).contains("blockondurablesend=false")) {
+            throw new TwophaseStartupException("participant '" + name + "' (Artemis broker at " + BrokerAddress.describe(brokerUrl) + ")",
+                    "the broker URL sets blockOnDurableSend=false, so a send outside a transaction could be lost after it returned",
+                    "Remove blockOnDurableSend=false from twophase.broker.url.", null);
+        }
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t instanceof JMSException jms && jms.getLinkedException() != null && jms.getLinkedException() != t.getCause()
+                    && hasCause(jms.getLinkedException(), type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof XAException xa) {
+            message = "XAException errorCode=" + xa.errorCode + (message == null ? "" : ", " + message);
+        }
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}
