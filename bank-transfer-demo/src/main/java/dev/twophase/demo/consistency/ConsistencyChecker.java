@@ -1,0 +1,315 @@
+package dev.twophase.demo.consistency;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import java.nio.charset.StandardCharsets;
+
+import javax.sql.DataSource;
+import javax.transaction.xa.Xid;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.twophase.demo.events.EventPublisher;
+import dev.twophase.participants.JdbcTechnology;
+import dev.twophase.participants.artemis.BrokerInspector;
+import jakarta.jms.JMSException;
+
+/**
+ * Checks every invariant of the three flows across both databases and the broker, over plain
+ * (non-XA) connections, and reports each with its figures.
+ *
+ * <p>Reads are not one snapshot across three systems: while transactions run, a check can see one
+ * database before a commit and the other after it, and events in flight. Run it when the system is
+ * quiet for a definitive answer; under load a FAIL is a reason to check again, a PASS is a PASS.
+ */
+public class ConsistencyChecker {
+
+    /** Where the checker reads. */
+    public record Participants(DataSource bankA, JdbcTechnology bankATechnology, DataSource bankB,
+            JdbcTechnology bankBTechnology, String brokerUrl, String brokerUser, String brokerPassword) {
+    }
+
+    private final Participants p;
+    private final JdbcTemplate a;
+    private final JdbcTemplate b;
+
+    public ConsistencyChecker(Participants participants) {
+        this.p = participants;
+        this.a = new JdbcTemplate(participants.bankA());
+        this.b = new JdbcTemplate(participants.bankB());
+    }
+
+    public ConsistencyReport check() {
+        BrokerInspector broker = null;
+        String brokerError = null;
+        try {
+            broker = new BrokerInspector(p.brokerUrl(), p.brokerUser(), p.brokerPassword());
+        } catch (JMSException e) {
+            brokerError = e.getMessage();
+        }
+        try {
+            List<InvariantResult> results = List.of(moneyConserved(), ledgersMatch(), likesMatch(), stockConserved(),
+                    eventsExactlyOnce(broker), nothingPrepared(broker, brokerError));
+            return new ConsistencyReport(results.stream().allMatch(InvariantResult::passed), Instant.now(), results);
+        } finally {
+            closeQuietly(broker);
+        }
+    }
+
+    private static void closeQuietly(BrokerInspector broker) {
+        if (broker != null) {
+            try {
+                broker.close();
+            } catch (JMSException e) {
+                // The report is complete; a failed close of the inspection connection changes nothing in it.
+            }
+        }
+    }
+
+    InvariantResult moneyConserved() {
+        long balanceA = sum(a, "SELECT COALESCE(SUM(balance_cents), 0) FROM account");
+        long balanceB = sum(b, "SELECT COALESCE(SUM(balance_cents), 0) FROM account");
+        long opening = sum(a, "SELECT COALESCE(SUM(opening_balance_cents), 0) FROM account")
+                + sum(b, "SELECT COALESCE(SUM(opening_balance_cents), 0) FROM account");
+        long negative = sum(a, "SELECT COUNT(*) FROM account WHERE balance_cents < 0")
+                + sum(b, "SELECT COUNT(*) FROM account WHERE balance_cents < 0");
+        List<String> violations = new ArrayList<>();
+        if (balanceA + balanceB != opening) {
+            violations.add("total " + (balanceA + balanceB) + " cents differs from the opening total " + opening
+                    + " by " + (balanceA + balanceB - opening));
+        }
+        if (negative > 0) {
+            violations.add(negative + " account(s) below zero");
+        }
+        return InvariantResult.of("money-conserved", "The sum of all balances in both banks equals the sum of the opening balances.",
+                figures("bankACents", balanceA, "bankBCents", balanceB, "totalCents", balanceA + balanceB, "expectedCents", opening),
+                violations);
+    }
+
+    InvariantResult ledgersMatch() {
+        List<String> violations = new ArrayList<>();
+        int accounts = 0;
+        for (var bank : List.of(Map.entry("A", a), Map.entry("B", b))) {
+            List<Map<String, Object>> rows = bank.getValue().queryForList(
+                    "SELECT a.id, a.balance_cents - a.opening_balance_cents AS delta,"
+                            + " COALESCE(SUM(CASE l.direction WHEN 'CREDIT' THEN l.amount_cents WHEN 'DEBIT' THEN -l.amount_cents END), 0) AS ledger"
+                            + " FROM account a LEFT JOIN ledger_entry l ON l.account_id = a.id GROUP BY a.id, a.balance_cents, a.opening_balance_cents");
+            for (Map<String, Object> row : rows) {
+                accounts++;
+                long delta = ((Number) row.get("delta")).longValue();
+                long ledger = ((Number) row.get("ledger")).longValue();
+                if (delta != ledger) {
+                    violations.add("bank " + bank.getKey() + " account " + row.get("id") + ": balance moved " + delta
+                            + " cents but its ledger says " + ledger);
+                }
+            }
+        }
+        Set<String> transfers = new HashSet<>(a.queryForList("SELECT id FROM transfer", String.class));
+        Map<String, Integer> debits = new HashMap<>();
+        Map<String, Integer> credits = new HashMap<>();
+        for (JdbcTemplate bank : List.of(a, b)) {
+            bank.query("SELECT transfer_id, direction FROM ledger_entry", rs -> {
+                (rs.getString(2).equals("DEBIT") ? debits : credits).merge(rs.getString(1), 1, Integer::sum);
+            });
+        }
+        for (String id : transfers) {
+            if (debits.getOrDefault(id, 0) != 1 || credits.getOrDefault(id, 0) != 1) {
+                violations.add("transfer " + id + " has " + debits.getOrDefault(id, 0) + " debit and "
+                        + credits.getOrDefault(id, 0) + " credit rows (expected 1 and 1)");
+            }
+        }
+        Set<String> orphans = new HashSet<>(debits.keySet());
+        orphans.addAll(credits.keySet());
+        orphans.removeAll(transfers);
+        orphans.forEach(id -> violations.add("ledger rows for transfer " + id + ", which is not in the registry"));
+        return InvariantResult.of("ledgers-match",
+                "Each account's balance moved by exactly its ledger; each committed transfer has one debit and one credit row.",
+                figures("transfers", transfers.size(), "debitRows", debits.values().stream().mapToInt(i -> i).sum(),
+                        "creditRows", credits.values().stream().mapToInt(i -> i).sum(), "accounts", accounts),
+                violations);
+    }
+
+    InvariantResult likesMatch() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        a.query("SELECT id, like_count FROM article ORDER BY id", rs -> {
+            counts.put(rs.getString(1), rs.getLong(2));
+        });
+        Map<String, Long> rows = new HashMap<>();
+        b.query("SELECT article_id, COUNT(*) FROM user_like GROUP BY article_id", rs -> {
+            rows.put(rs.getString(1), rs.getLong(2));
+        });
+        Map<String, Long> net = new HashMap<>();
+        b.query("SELECT article_id, SUM(CASE action WHEN 'LIKE' THEN 1 ELSE -1 END) FROM like_action GROUP BY article_id", rs -> {
+            net.put(rs.getString(1), rs.getLong(2));
+        });
+        List<String> violations = new ArrayList<>();
+        counts.forEach((article, count) -> {
+            long likeRows = rows.getOrDefault(article, 0L);
+            long actions = net.getOrDefault(article, 0L);
+            if (count != likeRows || count != actions) {
+                violations.add("article " + article + ": like_count " + count + ", like rows " + likeRows
+                        + ", likes minus unlikes " + actions);
+            }
+        });
+        rows.keySet().stream().filter(id -> !counts.containsKey(id))
+                .forEach(id -> violations.add("like rows for unknown article " + id));
+        return InvariantResult.of("likes-match",
+                "Each article's like count equals its like rows and its committed likes minus unlikes.",
+                figures("articles", counts.size(), "likeCountSum", counts.values().stream().mapToLong(l -> l).sum(),
+                        "likeRows", rows.values().stream().mapToLong(l -> l).sum()),
+                violations);
+    }
+
+    InvariantResult stockConserved() {
+        Map<String, Long> ordered = new HashMap<>();
+        b.query("SELECT sku, SUM(quantity) FROM purchase_order GROUP BY sku", rs -> {
+            ordered.put(rs.getString(1), rs.getLong(2));
+        });
+        List<String> violations = new ArrayList<>();
+        long[] stock = new long[2];
+        Set<String> skus = new HashSet<>();
+        a.query("SELECT sku, stock, initial_stock FROM product", rs -> {
+            String sku = rs.getString(1);
+            skus.add(sku);
+            long left = rs.getLong(2);
+            long initial = rs.getLong(3);
+            long sold = ordered.getOrDefault(sku, 0L);
+            stock[0] += left;
+            stock[1] += sold;
+            if (left + sold != initial) {
+                violations.add("product " + sku + ": stock " + left + " + ordered " + sold + " = " + (left + sold)
+                        + ", initial stock " + initial);
+            }
+            if (left < 0) {
+                violations.add("product " + sku + " has negative stock " + left);
+            }
+        });
+        ordered.keySet().stream().filter(sku -> !skus.contains(sku))
+                .forEach(sku -> violations.add("orders for unknown product " + sku));
+        return InvariantResult.of("stock-conserved", "For each product, stock plus ordered quantity equals the initial stock; no stock below zero.",
+                figures("products", skus.size(), "stock", stock[0], "ordered", stock[1]), violations);
+    }
+
+    InvariantResult eventsExactlyOnce(BrokerInspector broker) {
+        Map<String, Set<String>> committed = new LinkedHashMap<>();
+        committed.put("transfer", new HashSet<>(a.queryForList("SELECT event_id FROM transfer WHERE event_id IS NOT NULL", String.class)));
+        committed.put("like", new HashSet<>(b.queryForList("SELECT event_id FROM like_action", String.class)));
+        committed.put("order", new HashSet<>(b.queryForList("SELECT event_id FROM purchase_order", String.class)));
+        long transfersWithoutEvent = sum(a, "SELECT COUNT(*) FROM transfer WHERE event_id IS NULL");
+
+        Map<String, Set<String>> consumed = new HashMap<>();
+        committed.keySet().forEach(k -> consumed.put(k, new HashSet<>()));
+        List<String> violations = new ArrayList<>();
+        a.query("SELECT event_id, event_type FROM inbox_event", rs -> {
+            String type = rs.getString(2).equals("unlike") ? "like" : rs.getString(2);
+            Set<String> set = consumed.get(type);
+            if (set == null) {
+                violations.add("inbox event " + rs.getString(1) + " has unknown type " + rs.getString(2));
+            } else {
+                set.add(rs.getString(1));
+            }
+        });
+        Map<String, Object> figures = new LinkedHashMap<>();
+        Map<String, Integer> queued = queueDepths(broker);
+        committed.forEach((type, ids) -> {
+            Set<String> missing = new HashSet<>(ids);
+            missing.removeAll(consumed.get(type));
+            Set<String> unexpected = new HashSet<>(consumed.get(type));
+            unexpected.removeAll(ids);
+            figures.put(type + "Committed", ids.size());
+            figures.put(type + "Consumed", consumed.get(type).size());
+            missing.stream().limit(5).forEach(id -> violations.add(type + " event " + id + " committed but not consumed"));
+            if (missing.size() > 5) {
+                violations.add((missing.size() - 5) + " more " + type + " events committed but not consumed");
+            }
+            unexpected.stream().limit(5).forEach(id -> violations.add(type + " event " + id + " consumed but no committed " + type + " has it"));
+        });
+        figures.put("queued", queued);
+        queued.forEach((queue, depth) -> {
+            if (depth != 0) {
+                violations.add(depth < 0 ? "broker unreachable: cannot tell whether events are still queued"
+                        : depth + " event(s) still queued on '" + queue + "', not yet consumed");
+            }
+        });
+        if (transfersWithoutEvent > 0) {
+            violations.add(transfersWithoutEvent + " transfer(s) without an event id");
+        }
+        return InvariantResult.of("events-exactly-once",
+                "Every committed transfer, like, unlike and order has exactly one consumed event in the inbox, and every consumed event a committed business record."
+                        + " Events still queued count as not yet consumed.",
+                figures, violations);
+    }
+
+    InvariantResult nothingPrepared(BrokerInspector broker, String brokerError) {
+        List<String> violations = new ArrayList<>();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        prepared("bank-a", p.bankA(), p.bankATechnology(), figures, violations);
+        prepared("bank-b", p.bankB(), p.bankBTechnology(), figures, violations);
+        try {
+            if (broker == null) {
+                throw new JMSException(brokerError);
+            }
+            List<Xid> xids = broker.preparedTransactions();
+            figures.put("broker", xids.size());
+            xids.forEach(xid -> violations.add("broker holds prepared branch "
+                    + new String(xid.getGlobalTransactionId(), StandardCharsets.ISO_8859_1) + "/"
+                    + new String(xid.getBranchQualifier(), StandardCharsets.ISO_8859_1)));
+        } catch (JMSException e) {
+            figures.put("broker", "unreachable");
+            violations.add("broker: cannot list prepared branches (" + e.getMessage() + ")");
+        }
+        return InvariantResult.of("nothing-prepared",
+                "No participant holds a prepared (in-doubt) branch. Under load, branches are briefly prepared between the two phases.",
+                figures, violations);
+    }
+
+    private static void prepared(String name, DataSource dataSource, JdbcTechnology technology, Map<String, Object> figures,
+            List<String> violations) {
+        try (Connection c = dataSource.getConnection()) {
+            List<String> ids = technology.preparedBranches(c);
+            figures.put(name, ids.size());
+            ids.forEach(id -> violations.add(name + " holds prepared branch " + id));
+        } catch (SQLException e) {
+            figures.put(name, "unreachable");
+            violations.add(name + ": cannot list prepared branches (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Map<String, Integer> queueDepths(BrokerInspector broker) {
+        Map<String, Integer> depths = new LinkedHashMap<>();
+        try {
+            if (broker == null) {
+                depths.put("unreachable", -1);
+                return depths;
+            }
+            for (String queue : List.of(EventPublisher.TRANSFERS, EventPublisher.LIKES, EventPublisher.ORDERS)) {
+                depths.put(queue, broker.messageCount(queue));
+            }
+        } catch (JMSException e) {
+            depths.put("unreachable", -1);
+        }
+        return depths;
+    }
+
+    private static long sum(JdbcTemplate jdbc, String sql) {
+        Long value = jdbc.queryForObject(sql, Long.class);
+        return value == null ? 0 : value;
+    }
+
+    private static Map<String, Object> figures(Object... keyValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+}

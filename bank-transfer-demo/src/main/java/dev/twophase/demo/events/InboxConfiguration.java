@@ -1,0 +1,72 @@
+package dev.twophase.demo.events;
+
+import java.util.List;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jms.listener.DefaultMessageListenerContainer;
+import org.springframework.transaction.jta.JtaTransactionManager;
+
+import com.atomikos.jdbc.AtomikosDataSourceBean;
+import com.atomikos.jms.AtomikosConnectionFactoryBean;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One XA listener container per event queue, all writing into bank A's inbox. Off with
+ * {@code twophase.inbox.enabled=false}; consumers per queue with {@code twophase.inbox.concurrency}
+ * ({@code min-max}, default {@value #DEFAULT_CONCURRENCY}): each event costs one two-phase commit,
+ * so one consumer falls behind many producers.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "twophase.inbox", name = "enabled", matchIfMissing = true)
+class InboxConfiguration {
+
+    static final String DEFAULT_CONCURRENCY = "1-4";
+
+    private final String concurrency;
+
+    InboxConfiguration(org.springframework.core.env.Environment environment) {
+        this.concurrency = environment.getProperty("twophase.inbox.concurrency", DEFAULT_CONCURRENCY);
+    }
+
+    static final List<String> QUEUES = List.of(EventPublisher.TRANSFERS, EventPublisher.LIKES, EventPublisher.ORDERS);
+
+    @Bean
+    InboxListener inboxListener(@Qualifier("bankADataSource") AtomikosDataSourceBean bankA, ObjectMapper json) {
+        return new InboxListener(new JdbcTemplate(bankA), json);
+    }
+
+    @Bean
+    DefaultMessageListenerContainer transfersInbox(AtomikosConnectionFactoryBean broker, JtaTransactionManager tx, InboxListener listener) {
+        return container(EventPublisher.TRANSFERS, broker, tx, listener, concurrency);
+    }
+
+    @Bean
+    DefaultMessageListenerContainer likesInbox(AtomikosConnectionFactoryBean broker, JtaTransactionManager tx, InboxListener listener) {
+        return container(EventPublisher.LIKES, broker, tx, listener, concurrency);
+    }
+
+    @Bean
+    DefaultMessageListenerContainer ordersInbox(AtomikosConnectionFactoryBean broker, JtaTransactionManager tx, InboxListener listener) {
+        return container(EventPublisher.ORDERS, broker, tx, listener, concurrency);
+    }
+
+    private static DefaultMessageListenerContainer container(String queue, AtomikosConnectionFactoryBean broker,
+            JtaTransactionManager tx, InboxListener listener, String concurrency) {
+        DefaultMessageListenerContainer container = new DefaultMessageListenerContainer();
+        container.setConnectionFactory(broker);
+        // Each receive runs in a JTA transaction: the broker ack and the inbox row commit together.
+        container.setTransactionManager(tx);
+        container.setSessionTransacted(true);
+        container.setDestinationName(queue);
+        container.setMessageListener(listener);
+        // Well under the JTA timeout, so an idle poll never times the transaction out.
+        container.setReceiveTimeout(1000);
+        container.setConcurrency(concurrency);
+        container.setBeanName(queue + "-inbox");
+        return container;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.twophase.demo.likes;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/**
+ * Body of {@code POST /api/articles/{id}/likes}.
+ *
+ * @param userId who likes the article: 1 to 64 letters, digits, {@code .}, {@code _} or {@code -}
+ */
+public record LikeRequest(
+        @NotNull @Pattern(regexp = LikeRequest.USER_ID_PATTERN, message = LikeRequest.USER_ID_RULE) String userId) {
+
+    static final String USER_ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
+    static final String USER_ID_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-'";
+    /** Article ids are at most 32 characters (the column's size); anything else names no article. */
+    static final String ARTICLE_ID_PATTERN = "[A-Za-z0-9._-]{1,32}";
+}

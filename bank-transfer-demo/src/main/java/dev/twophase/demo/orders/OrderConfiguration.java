@@ -1,0 +1,44 @@
+package dev.twophase.demo.orders;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import java.time.Duration;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.atomikos.jdbc.AtomikosDataSourceBean;
+
+import dev.twophase.demo.events.EventPublisher;
+import dev.twophase.demo.tx.DeadlockRetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Wires the inventory flow: products in bank A, orders in bank B, events on the broker. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OrderProperties.class)
+class OrderConfiguration {
+
+    /** Metric: optimistic order attempts that lost a version race and were retried. */
+    static final String OPTIMISTIC_RETRIES = "twophase.orders.optimistic.retries";
+    /** Metric: order transactions run again after losing a deadlock or lock wait. */
+    static final String LOCK_RETRIES = "twophase.orders.lock.retries";
+
+    @Bean
+    OrderService orderService(@Qualifier("bankADataSource") AtomikosDataSourceBean bankA,
+            @Qualifier("bankBDataSource") AtomikosDataSourceBean bankB, EventPublisher events,
+            PlatformTransactionManager transactionManager, OrderProperties properties, MeterRegistry meters) {
+        Counter retries = Counter.builder(OPTIMISTIC_RETRIES)
+                .description("Optimistic order attempts that lost a version race and were retried in a new transaction")
+                .register(meters);
+        Counter lockRetries = Counter.builder(LOCK_RETRIES)
+                .description("Order transactions run again after losing a deadlock or lock wait")
+                .register(meters);
+        return new OrderService(new ProductStock(new JdbcTemplate(bankA)), new OrderBook(new JdbcTemplate(bankB)),
+                new OrderEvents(events), new TransactionTemplate(transactionManager), properties, retries,
+                new DeadlockRetry(3, Duration.ofMillis(20), lockRetries::increment));
+    }
+}

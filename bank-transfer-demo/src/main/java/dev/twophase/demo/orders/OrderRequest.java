@@ -1,0 +1,25 @@
+package dev.twophase.demo.orders;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Body of {@code POST /api/orders}.
+ *
+ * @param sku the product to buy (an unknown one is refused with 422)
+ * @param quantity a whole number of items, 1 to {@value #MAX_QUANTITY}
+ * @param userId the buyer: 1 to 64 of {@code A-Z a-z 0-9 . _ -}
+ * @param strategy how the stock is protected against concurrent buyers
+ */
+public record OrderRequest(
+        @NotNull @Size(min = 1, max = 32) String sku,
+        @NotNull @Min(1) @Max(OrderRequest.MAX_QUANTITY) Integer quantity,
+        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1 to 64 of A-Z a-z 0-9 . _ -") String userId,
+        @NotNull OrderStrategy strategy) {
+
+    /** Most items in one order. */
+    public static final int MAX_QUANTITY = 1000;
+}
