@@ -1,0 +1,112 @@
+package dev.twophase.faults;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.twophase.testing.DatabaseProbe;
+
+/**
+ * The three business flows as the suite drives them: one request each, and how to tell from the
+ * participants' own state whether one transaction committed. A transaction is found by the event
+ * it published (the application logs {@code Event <id> <type> <key> published in transaction <gtrid>}
+ * before it commits), because every flow stores that event id, or the business key, in its rows.
+ */
+enum Flow {
+
+    TRANSFER {
+        @Override
+        Request next(String runId, long n) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            boolean aToB = r.nextBoolean();
+            String from = (aToB ? "A-" : "B-") + String.format("%04d", 1 + r.nextInt(10));
+            String to = (aToB ? "B-" : "A-") + String.format("%04d", 1 + r.nextInt(10));
+            String body = "{\"from\":{\"bank\":\"" + from.charAt(0) + "\",\"account\":\"" + from + "\"},\"to\":{\"bank\":\""
+                    + to.charAt(0) + "\",\"account\":\"" + to + "\"},\"amountCents\":" + (1 + r.nextInt(500))
+                    + ",\"idempotencyKey\":\"" + runId + "-" + n + "\"}";
+            return new Request("POST", "/api/transfers", body);
+        }
+
+        @Override
+        Presence presence(String eventId, String businessKey, DatabaseProbe bankA, DatabaseProbe bankB) {
+            return new Presence(
+                    bankA.queryLong("SELECT COUNT(*) FROM transfer WHERE event_id = ?", eventId)
+                            + bankA.queryLong("SELECT COUNT(*) FROM ledger_entry WHERE transfer_id = ?", businessKey),
+                    bankB.queryLong("SELECT COUNT(*) FROM ledger_entry WHERE transfer_id = ?", businessKey),
+                    inbox(bankA, eventId));
+        }
+    },
+
+    LIKE {
+        private final AtomicLong users = new AtomicLong();
+
+        @Override
+        Request next(String runId, long n) {
+            // A new user for every like: never a duplicate, never an exhausted quota.
+            String user = "fi-" + Math.abs(runId.hashCode() % 100000) + "-" + users.incrementAndGet();
+            String article = "art-" + (1 + ThreadLocalRandom.current().nextInt(5));
+            return new Request("POST", "/api/articles/" + article + "/likes", "{\"userId\":\"" + user + "\"}");
+        }
+
+        @Override
+        Presence presence(String eventId, String businessKey, DatabaseProbe bankA, DatabaseProbe bankB) {
+            // Bank A's side of a like is the article's count: the consistency checker matches it to the rows.
+            return new Presence(-1, bankB.queryLong("SELECT COUNT(*) FROM like_action WHERE event_id = ?", eventId),
+                    inbox(bankA, eventId));
+        }
+    },
+
+    ORDER {
+        @Override
+        Request next(String runId, long n) {
+            String strategy = n % 2 == 0 ? "PESSIMISTIC" : "OPTIMISTIC";
+            return new Request("POST", "/api/orders",
+                    "{\"sku\":\"SKU-STICKER\",\"quantity\":1,\"userId\":\"fi-buyer-" + (n % 7) + "\",\"strategy\":\"" + strategy + "\"}");
+        }
+
+        @Override
+        Presence presence(String eventId, String businessKey, DatabaseProbe bankA, DatabaseProbe bankB) {
+            // Bank A's side of an order is the stock: the consistency checker matches it to the orders.
+            return new Presence(-1, bankB.queryLong("SELECT COUNT(*) FROM purchase_order WHERE event_id = ?", eventId),
+                    inbox(bankA, eventId));
+        }
+    };
+
+    /** One HTTP request of the flow. */
+    record Request(String method, String path, String body) {
+    }
+
+    /**
+     * Rows of one transaction on each participant: bank A (-1 when the flow writes no row of its own
+     * there), bank B, and the consumed event in the inbox (the broker's part).
+     */
+    record Presence(long bankA, long bankB, long inbox) {
+
+        /** All present: committed; none: rolled back; anything else: a transaction that is not atomic. */
+        Outcome outcome() {
+            boolean all = bankA != 0 && bankB > 0 && inbox > 0; // bankA -1 (no row of its own) counts as present
+            boolean none = bankA <= 0 && bankB == 0 && inbox == 0; // ... and as absent
+            return all ? Outcome.COMMITTED : none ? Outcome.ROLLED_BACK : Outcome.MIXED;
+        }
+
+        @Override
+        public String toString() {
+            return "bankA=" + (bankA < 0 ? "n/a" : bankA) + " bankB=" + bankB + " inbox=" + inbox;
+        }
+    }
+
+    abstract Request next(String runId, long n);
+
+    abstract Presence presence(String eventId, String businessKey, DatabaseProbe bankA, DatabaseProbe bankB);
+
+    String eventType() {
+        return switch (this) {
+            case TRANSFER -> "transfer";
+            case LIKE -> "like";
+            case ORDER -> "order";
+        };
+    }
+
+    private static long inbox(DatabaseProbe bankA, String eventId) {
+        return bankA.queryLong("SELECT COUNT(*) FROM inbox_event WHERE event_id = ?", eventId);
+    }
+}
