@@ -22,12 +22,25 @@ class ArticleStore {
     }
 
     /**
-     * Adds {@code delta} to the article's like count in one atomic statement, which also takes the
-     * row lock that orders concurrent likes of the article.
+     * Adds {@code delta} to the article's like count, under the article's row lock, which orders
+     * concurrent likes of the article.
+     *
+     * <p>The lock is taken by {@code SELECT ... FOR UPDATE} before the update, not by the update
+     * itself. PostgreSQL checks a CHECK constraint on the row version the statement's snapshot
+     * sees, before it waits for a concurrent transaction that holds the row (measured: an
+     * {@code UPDATE ... - 1} on a count of 0 fails at once while a prepared transaction that adds 1
+     * is waiting for COMMIT PREPARED). In phase 2 bank B commits before bank A, so an unlike can
+     * find a like's row committed in bank B while that like's +1 is still being committed in
+     * bank A; the update alone would then fail {@code like_count >= 0} instead of waiting a few
+     * milliseconds. {@code FOR UPDATE} waits for the holder, and the update's snapshot, taken
+     * after it, sees the committed count.
      *
      * @return the new count, or empty for an unknown article
      */
     OptionalLong addLikes(String articleId, int delta) {
+        if (jdbc.queryForList("SELECT like_count FROM article WHERE id = ? FOR UPDATE", Long.class, articleId).isEmpty()) {
+            return OptionalLong.empty();
+        }
         if (jdbc.update("UPDATE article SET like_count = like_count + ? WHERE id = ?", delta, articleId) == 0) {
             return OptionalLong.empty();
         }

@@ -37,7 +37,7 @@ import dev.twophase.testing.DatabaseProbe;
  * Artemis (events): a like or unlike reaches all three; every refusal or failure none. Each test
  * uses its own users, so the small daily quota of this class only bites where a test wants it.
  */
-@TestPropertySource(properties = "twophase.likes.daily-quota=" + LikeFlowIT.QUOTA)
+@TestPropertySource(properties = {"twophase.likes.daily-quota=" + LikeFlowIT.QUOTA, "twophase.faults.enabled=true"})
 class LikeFlowIT extends RealParticipantsTest {
 
     static final int QUOTA = 3;
@@ -218,6 +218,40 @@ class LikeFlowIT extends RealParticipantsTest {
                 .as("the like's unit of quota rolled back with it").isZero();
         assertThat(preparedAnywhere()).isEmpty();
         awaitConsistent();
+    }
+
+    /**
+     * Phase 2 commits bank B before bank A, so for a few milliseconds a like's row is visible in
+     * bank B while its +1 in bank A is still being committed. An unlike in that window must wait
+     * for the +1, not fail: PostgreSQL checks {@code like_count >= 0} on the version its snapshot
+     * sees before waiting for the row's holder, so without the row lock taken first
+     * (ArticleStore.addLikes) this unlike got a 503 (seen in LikeConcurrencyIT under load). The
+     * delay makes the window 1.5 s wide; art-5 has no likes, so the count is 0 in it.
+     */
+    @Test
+    void anUnlikeRightAfterALikeStillCommittingInBankAWaitsForItInsteadOfFailing() throws Exception {
+        assertThat(likeCount("art-5")).as("the window only bites at a count of 0").isZero();
+        assertThat(api().post("/admin/faults", "{\"rule\":\"bank-a:BEFORE_COMMIT:DELAY(1500ms):spans=bank-a+bank-b+broker\"}")
+                .status()).isEqualTo(201);
+        java.util.concurrent.ExecutorService client = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Api.Response> liking = client.submit(() -> like("art-5", "henry"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> bankB.queryLong(
+                    "SELECT COUNT(*) FROM user_like WHERE user_id = 'henry' AND article_id = 'art-5'") == 1);
+            assertThat(likeCount("art-5")).as("bank B has committed the like, bank A not yet").isZero();
+            assertThat(liking).isNotDone();
+
+            Api.Response unliked = unlike("art-5", "henry");
+
+            assertThat(unliked.status()).as(unliked.raw().body()).isEqualTo(200);
+            assertThat(liking.get().status()).isEqualTo(201);
+            assertThat(likeCount("art-5")).isZero();
+            assertThat(bankB.queryLong("SELECT COUNT(*) FROM like_action WHERE user_id = 'henry'")).isEqualTo(2);
+        } finally {
+            client.shutdownNow();
+            api().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/admin/faults"))
+                    .DELETE().build());
+        }
     }
 
     @Test
