@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recoveryDeadline time after which startup recovery that has not completed is reported as overdue
  * @param recoveryParticipants names of the XA resources that startup recovery must have scanned before it can
  *        complete; empty means those registered with Atomikos when the application has started
+ * @param forgetOrphanedLogEntriesDelay how long after its transaction's timeout Atomikos keeps a
+ *        commit decision whose branches are unresolved before purging it as orphaned
  */
 @ConfigurationProperties("twophase.coordinator")
 public record CoordinatorProperties(
@@ -31,5 +33,6 @@ public record CoordinatorProperties(
         @DefaultValue("200") int maxActives,
         @DefaultValue("2s") Duration recoveryInterval,
         @DefaultValue("60s") Duration recoveryDeadline,
-        @DefaultValue List<String> recoveryParticipants) {
+        @DefaultValue List<String> recoveryParticipants,
+        @DefaultValue("24h") Duration forgetOrphanedLogEntriesDelay) {
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import javax.transaction.xa.XAResource;
 
+import dev.twophase.coordinator.metrics.XaPhaseMetrics;
 import dev.twophase.coordinator.recovery.HeuristicGuard;
 
 /**
@@ -105,7 +106,8 @@ final class FaultInjectingHandler implements InvocationHandler {
     /**
      * The participant's XAResource as Atomikos gets it: the heuristic guard (docs/recovery.md: a
      * prepared branch that vanished before its commit is reported as a heuristic, never as a
-     * success) around the fault injector around the vendor's resource. One pair per vendor
+     * success) around the phase timers ({@code twophase.xa.phase}) around the fault injector
+     * around the vendor's resource. One pair per vendor
      * resource, since Atomikos compares resources by identity and {@code isSameRM}.
      */
     private XAResource resource(XAResource own) {
@@ -115,7 +117,7 @@ final class FaultInjectingHandler implements InvocationHandler {
             return guarded;
         }
         FaultInjectingXAResource created = new FaultInjectingXAResource(participant, own, injector);
-        guarded = HeuristicGuard.wrap(participant, created, own);
+        guarded = HeuristicGuard.wrap(participant, XaPhaseMetrics.wrap(participant, created), own);
         lastResource = created;
         lastGuarded = guarded;
         return guarded;

@@ -29,6 +29,7 @@ public final class AtomikosSettings {
     private final Duration recoveryInterval;
     private final Duration recoveryDeadline;
     private final Set<String> recoveryParticipants;
+    private final Duration forgetOrphanedLogEntriesDelay;
 
     private AtomikosSettings(TmName tmName, Path logDir, Properties properties, CoordinatorProperties p,
             Set<String> recoveryParticipants) {
@@ -39,6 +40,7 @@ public final class AtomikosSettings {
         this.recoveryInterval = p.recoveryInterval();
         this.recoveryDeadline = p.recoveryDeadline();
         this.recoveryParticipants = Collections.unmodifiableSet(recoveryParticipants);
+        this.forgetOrphanedLogEntriesDelay = p.forgetOrphanedLogEntriesDelay();
     }
 
     /**
@@ -84,6 +86,14 @@ public final class AtomikosSettings {
                             + " raise it, e.g. to 60s");
         }
         Set<String> participants = recoveryParticipants(p.recoveryParticipants());
+        positive("twophase.coordinator.forget-orphaned-log-entries-delay", p.forgetOrphanedLogEntriesDelay());
+        if (p.forgetOrphanedLogEntriesDelay().compareTo(p.maxTimeout()) < 0) {
+            throw new InvalidConfigurationPropertyValueException("twophase.coordinator.forget-orphaned-log-entries-delay",
+                    p.forgetOrphanedLogEntriesDelay(), "it is shorter than twophase.coordinator.max-timeout ("
+                            + p.maxTimeout() + "): commit decisions would be purged while their branches may still"
+                            + " be waiting for recovery, and those branches would then be presumed aborted. Keep the default"
+                            + " (24h) or raise it");
+        }
 
         Properties props = new Properties();
         props.setProperty("com.atomikos.icatch.tm_unique_name", tmName.atomikosName());
@@ -93,6 +103,8 @@ public final class AtomikosSettings {
         props.setProperty("com.atomikos.icatch.max_timeout", Long.toString(p.maxTimeout().toMillis()));
         props.setProperty("com.atomikos.icatch.recovery_delay", Long.toString(p.recoveryDelay().toMillis()));
         props.setProperty("com.atomikos.icatch.max_actives", Integer.toString(p.maxActives()));
+        props.setProperty("com.atomikos.icatch.forget_orphaned_log_entries_delay",
+                Long.toString(p.forgetOrphanedLogEntriesDelay().toMillis()));
         props.setProperty("com.atomikos.icatch.enable_logging", "true");
         // A heuristic outcome must reach the caller as an exception, not a normal return.
         props.setProperty("com.atomikos.icatch.throw_on_heuristic", "true");
@@ -127,6 +139,11 @@ public final class AtomikosSettings {
         if (value == null || value.isZero() || value.isNegative()) {
             throw new InvalidConfigurationPropertyValueException(name, value, "it must be a positive duration, e.g. 10s");
         }
+    }
+
+    /** How long Atomikos keeps an orphaned commit decision ({@code twophase.coordinator.forget-orphaned-log-entries-delay}). */
+    public Duration forgetOrphanedLogEntriesDelay() {
+        return forgetOrphanedLogEntriesDelay;
     }
 
     public TmName tmName() {

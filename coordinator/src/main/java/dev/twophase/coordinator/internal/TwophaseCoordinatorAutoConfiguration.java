@@ -12,6 +12,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Import;
+
+import dev.twophase.coordinator.metrics.TransactionOutcomes;
 import org.springframework.transaction.jta.JtaTransactionManager;
 
 import com.atomikos.icatch.TransactionServicePlugin;
@@ -35,7 +37,7 @@ import dev.twophase.coordinator.TwophaseStartupException;
 @ConditionalOnClass(UserTransactionManager.class)
 @ConditionalOnProperty(prefix = "twophase.coordinator", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CoordinatorProperties.class)
-@Import(TwophaseRecoveryConfiguration.class)
+@Import({TwophaseRecoveryConfiguration.class, TwophaseConsoleConfiguration.class})
 public class TwophaseCoordinatorAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(TwophaseCoordinatorAutoConfiguration.class);
@@ -81,10 +83,14 @@ public class TwophaseCoordinatorAutoConfiguration {
 
     @Bean
     JtaTransactionManager transactionManager(UserTransactionManager atomikosTransactionManager,
-            ObjectProvider<TransactionManagerCustomizers> customizers) {
+            ObjectProvider<TransactionManagerCustomizers> customizers, TransactionOutcomes outcomes) {
         // No default timeout here: Atomikos applies twophase.coordinator.default-timeout itself.
         JtaTransactionManager manager = new JtaTransactionManager(atomikosTransactionManager, atomikosTransactionManager);
         customizers.ifAvailable(c -> c.customize(manager));
+        // Boot's customizers add TransactionExecutionListener beans; add the counters unless they did.
+        if (!manager.getTransactionExecutionListeners().contains(outcomes)) {
+            manager.addListener(outcomes);
+        }
         return manager;
     }
 }

@@ -29,6 +29,20 @@ interface AtomikosAccess {
     /** Whether Atomikos may create subtransactions, whose ids are not root ids. */
     boolean subtransactionsAllowed();
 
+    /** Every record of the recovery log that is not terminated, for the console. */
+    default java.util.List<PendingRecord> pendingRecords() {
+        return java.util.List.of();
+    }
+
+    /**
+     * A recovery log record that is not terminated.
+     *
+     * @param expires when its transaction times out (epoch millis); Atomikos purges it as orphaned
+     *        {@code forget_orphaned_log_entries_delay} after that
+     */
+    record PendingRecord(String id, String state, long expires) {
+    }
+
     /** A recovery log record as far as recovery cares. */
     record LogEntry(Kind kind, String state) {
 

@@ -60,9 +60,11 @@ final class BranchResolver {
     private final Duration defaultTimeout;
     private final Clock clock;
     private final Map<String, Memory> memories = new HashMap<>();
+    private final ParticipantMonitor monitor;
 
     BranchResolver(CoordinatorIncarnation incarnation, AtomikosAccess atomikos, HeuristicRegistry heuristics,
-            Duration defaultTimeout, Clock clock) {
+            Duration defaultTimeout, Clock clock, ParticipantMonitor monitor) {
+        this.monitor = monitor;
         this.incarnation = incarnation;
         this.atomikos = atomikos;
         this.heuristics = heuristics;
@@ -76,21 +78,26 @@ final class BranchResolver {
         try {
             xa = connect.get();
             if (xa == null) {
-                return ScanResult.failed(participant, "no XAResource: Atomikos could not connect to the participant");
+                return failed(participant, "no XAResource: Atomikos could not connect to the participant");
             }
             found = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
         } catch (XAException e) {
-            return ScanResult.failed(participant, "recover failed with " + XaCodes.describe(e));
+            return failed(participant, "recover failed with " + XaCodes.describe(e));
         } catch (RuntimeException e) {
-            return ScanResult.failed(participant, "recover failed: " + e);
+            return failed(participant, "recover failed: " + e);
         }
         Instant now = clock.instant();
+        int others = 0;
         Memory memory = memories.computeIfAbsent(participant, p -> new Memory());
         Set<XidText.Key> present = new HashSet<>();
         Tally tally = new Tally(memory);
         for (Xid xid : found == null ? new Xid[0] : found) {
             XidText.Key key = XidText.key(xid);
-            if (!incarnation.owns(xid) || !present.add(key)) {
+            if (!incarnation.owns(xid)) {
+                others++;
+                continue;
+            }
+            if (!present.add(key)) {
                 continue;
             }
             boolean fromBefore = incarnation.ageOf(XidText.gtrid(xid)) == Age.PREVIOUS;
@@ -106,10 +113,64 @@ final class BranchResolver {
                 }
             }
         }
+        monitor.reached(participant, present.size() - tally.committed - tally.rolledBack, others, now);
         memory.firstSeen.keySet().retainAll(present);
         memory.reported.keySet().retainAll(present);
         return new ScanResult(participant, true, tally.error, Map.copyOf(tally.pending), tally.committed,
                 tally.rolledBack, tally.heuristic);
+    }
+
+    private ScanResult failed(String participant, String error) {
+        monitor.failed(participant, error, clock.instant());
+        return ScanResult.failed(participant, error);
+    }
+
+    /**
+     * What an operator should do with a prepared branch of this coordinator, from the log and
+     * whether its transaction is live here; unlike {@link #decide}, without recovery's waiting
+     * margins, which protect automatic actions, not a person's.
+     */
+    Advice advise(Xid xid) {
+        String gtrid = XidText.gtrid(xid);
+        Age age = incarnation.ageOf(gtrid);
+        boolean live = age == Age.CURRENT && atomikos.hasLiveCoordinator(gtrid);
+        LogEntry entry = atomikos.logEntry(gtrid);
+        boolean commitDecided = entry.kind() == LogEntry.Kind.COMMITTING
+                || age == Age.PREVIOUS && incarnation.committingAtStartup().contains(gtrid);
+        String decision = commitDecided ? "COMMIT" : entry.kind() == LogEntry.Kind.NONE ? "NONE" : entry.state();
+        if (age == Age.UNKNOWN) {
+            return new Advice(age, live, decision, Recommendation.NONE,
+                    "its id is not in Atomikos's format for this coordinator; Atomikos recovery resolves it");
+        }
+        if (commitDecided) {
+            // A commit decision is final: committing is safe even while Atomikos is still retrying phase 2.
+            return live ? new Advice(age, true, decision, Recommendation.COMMIT,
+                    "the log holds the commit decision; phase 2 is unfinished in this process and Atomikos retries it,"
+                            + " so committing now is safe")
+                    : new Advice(age, false, decision, Recommendation.COMMIT, age == Age.PREVIOUS
+                            ? "the log holds the commit decision of an earlier run"
+                            : "the log holds the commit decision and its transaction has ended without completing it");
+        }
+        if (entry.kind() == LogEntry.Kind.OTHER) {
+            return new Advice(age, live, decision, Recommendation.WAIT,
+                    "the log holds it as " + entry.state() + "; Atomikos recovery resolves it");
+        }
+        if (live) {
+            return new Advice(age, true, decision, Recommendation.WAIT,
+                    "its transaction is still active in this process; it may yet decide to commit");
+        }
+        return new Advice(age, false, decision, Recommendation.ROLLBACK, age == Age.PREVIOUS
+                ? "no commit decision of an earlier run in the log: presumed abort"
+                : "no commit decision in the log and its transaction has ended in this process: presumed abort");
+    }
+
+    /** What an operator should do with a branch. */
+    enum Recommendation {
+        COMMIT, ROLLBACK, WAIT, NONE
+    }
+
+    /** {@link #advise}'s answer. */
+    record Advice(Age age, boolean live, String decision, Recommendation recommendation, String reason) {
     }
 
     /**

@@ -63,6 +63,16 @@ final class LiveAtomikos implements AtomikosAccess {
     }
 
     @Override
+    public java.util.List<PendingRecord> pendingRecords() {
+        try {
+            return log().getPendingTransactionRecords().stream().map(r -> new PendingRecord(r.id, r.state.name(), r.expires))
+                    .toList();
+        } catch (LogReadException e) {
+            throw new IllegalStateException("cannot read the Atomikos recovery log: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void forget(String gtrid) {
         log().forget(gtrid);
     }

@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import javax.transaction.xa.XAResource;
@@ -112,7 +114,10 @@ public final class PromptRecovery implements SmartLifecycle {
     private final Clock clock;
     private final BranchResolver resolver;
     private final RecoveryLedger ledger;
-    private final Object passLock = new Object();
+    private final ParticipantMonitor monitor;
+    private final ReentrantLock passLock = new ReentrantLock();
+    private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong failedPasses = new AtomicLong();
     private volatile boolean stopping;
     private ScheduledExecutorService executor; // guarded by this
 
@@ -127,7 +132,8 @@ public final class PromptRecovery implements SmartLifecycle {
         this.settings = settings;
         this.atomikos = atomikos;
         this.clock = clock;
-        this.resolver = new BranchResolver(incarnation, atomikos, heuristics, settings.defaultTimeout(), clock);
+        this.monitor = new ParticipantMonitor();
+        this.resolver = new BranchResolver(incarnation, atomikos, heuristics, settings.defaultTimeout(), clock, monitor);
         this.ledger = new RecoveryLedger(settings.deadline(), settings.requiredParticipants());
     }
 
@@ -188,9 +194,76 @@ public final class PromptRecovery implements SmartLifecycle {
         return ledger.status(clock.instant());
     }
 
+    /** What the latest scans of the participants found. */
+    public ParticipantMonitor participants() {
+        return monitor;
+    }
+
+    /**
+     * Names of the participants registered with Atomikos now, then those named in
+     * {@code recovery-participants} that have not registered (yet).
+     */
+    public java.util.Set<String> participantNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        try {
+            names.addAll(atomikos.participants().keySet());
+        } catch (RuntimeException notRunning) {
+            // Atomikos not running: only the configured names are known.
+        }
+        names.addAll(new TreeSet<>(settings.requiredParticipants()));
+        return names;
+    }
+
+    /** Passes run since start. */
+    public long passes() {
+        return passes.get();
+    }
+
+    /** Passes in which some participant could not be scanned or a branch could not be completed. */
+    public long failedPasses() {
+        return failedPasses.get();
+    }
+
+    /**
+     * Starts a pass in the background now, or right after the one running.
+     *
+     * @return {@code false} when recovery is not running (before start or after stop)
+     */
+    public synchronized boolean requestPass() {
+        if (executor == null) {
+            return false;
+        }
+        executor.execute(this::passCatchingEverything);
+        return true;
+    }
+
+    /** Whether a pass is running now. */
+    public boolean passRunning() {
+        return passLock.isLocked();
+    }
+
+    /**
+     * Runs {@code work} while no pass runs and none can start, so that it has the participants'
+     * recovery XAResources to itself (the console's scans and actions).
+     *
+     * @throws java.util.concurrent.TimeoutException when a pass still runs after {@code wait}
+     */
+    public <T> T exclusively(Duration wait, java.util.concurrent.Callable<T> work) throws Exception {
+        if (!passLock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new java.util.concurrent.TimeoutException("a recovery pass has held the participants for more than "
+                    + wait.toMillis() + " ms");
+        }
+        try {
+            return work.call();
+        } finally {
+            passLock.unlock();
+        }
+    }
+
     /** One pass over every registered participant; passes never overlap. */
     void runPass() {
-        synchronized (passLock) {
+        passLock.lock();
+        try {
             Map<String, Supplier<XAResource>> registered = atomikos.participants();
             List<ScanResult> results = new ArrayList<>();
             for (Map.Entry<String, Supplier<XAResource>> participant : registered.entrySet()) {
@@ -199,12 +272,35 @@ public final class PromptRecovery implements SmartLifecycle {
                 }
                 results.add(resolver.resolve(participant.getKey(), participant.getValue()));
             }
+            passes.incrementAndGet();
+            if (results.stream().anyMatch(r -> !r.scanned() || r.error() != null)) {
+                failedPasses.incrementAndGet();
+            }
             ledger.record(registered.keySet(), results, clock.instant()).ifPresent(completion -> {
                 log.info(completion);
                 forgetCompletedDecisionsOfEarlierRuns();
             });
+        } finally {
+            passLock.unlock();
         }
         warnIfOverdue();
+    }
+
+    /** The decisions and the participants, for the console (same package). */
+    AtomikosAccess atomikos() {
+        return atomikos;
+    }
+
+    CoordinatorIncarnation incarnation() {
+        return incarnation;
+    }
+
+    BranchResolver resolver() {
+        return resolver;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     /** Logs a WARN with the state of every participant while overdue, at most once a minute. */

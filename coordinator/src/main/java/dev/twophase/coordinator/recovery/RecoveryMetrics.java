@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code twophase.recovery.branches{outcome=committed|rolled_back|heuristic}} - branches recovery completed;</li>
  * <li>{@code twophase.recovery.pending} - branches from before startup still prepared;</li>
  * <li>{@code twophase.recovery.duration} - how long startup recovery took, or has taken so far;</li>
+ * <li>{@code twophase.in_doubt} - prepared branches of this coordinator, latest scan;</li>
+ * <li>{@code twophase.recovery.passes{outcome=ok|failed}} - prompt recovery passes;</li>
  * <li>{@code twophase.heuristics{participant}} - heuristic outcomes in the {@link HeuristicRegistry},
  * one counter per participant that has had one.</li>
  * </ul>
@@ -45,6 +47,13 @@ public final class RecoveryMetrics implements MeterBinder, AutoCloseable {
         TimeGauge.builder("twophase.recovery.duration", recovery, TimeUnit.MILLISECONDS,
                 r -> r.status().duration(Instant.now()).toMillis())
                 .description("How long startup recovery took, or has taken so far").register(registry);
+        Gauge.builder("twophase.in_doubt", recovery, r -> r.participants().inDoubt())
+                .description("Prepared XA branches of this coordinator on all participants, as the latest scan found them")
+                .register(registry);
+        FunctionCounter.builder("twophase.recovery.passes", recovery, r -> r.passes() - r.failedPasses()).tag("outcome", "ok")
+                .description("Prompt recovery passes").register(registry);
+        FunctionCounter.builder("twophase.recovery.passes", recovery, PromptRecovery::failedPasses).tag("outcome", "failed")
+                .description("Prompt recovery passes").register(registry);
         registries.add(registry);
         heuristics.countsByParticipant().keySet().forEach(participant -> heuristicCounter(registry, participant));
     }

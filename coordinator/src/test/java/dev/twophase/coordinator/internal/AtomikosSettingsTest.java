@@ -85,6 +85,7 @@ class AtomikosSettingsTest {
         assertThat(p.getProperty("com.atomikos.icatch.max_timeout")).isEqualTo("120000");
         assertThat(p.getProperty("com.atomikos.icatch.recovery_delay")).isEqualTo("30000");
         assertThat(p.getProperty("com.atomikos.icatch.max_actives")).isEqualTo("50");
+        assertThat(p.getProperty("com.atomikos.icatch.forget_orphaned_log_entries_delay")).isEqualTo("86400000");
         assertThat(settings.logDir()).isAbsolute();
         assertThat(settings.tmName().value()).isEqualTo("orders-1");
     }
@@ -107,6 +108,20 @@ class AtomikosSettingsTest {
         assertThat(nameRejected(recovery("0s", "60s", List.of()))).isEqualTo("twophase.coordinator.recovery-interval");
         assertThat(nameRejected(recovery("-2s", "60s", List.of()))).isEqualTo("twophase.coordinator.recovery-interval");
         assertThat(nameRejected(recovery("2s", "0s", List.of()))).isEqualTo("twophase.coordinator.recovery-deadline");
+    }
+
+    @Test
+    void rejectsAnOrphanDelayShorterThanTheMaxTimeoutBecauseDecisionsWouldVanishBeforeRecovery() {
+        CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
+        CoordinatorProperties shortDelay = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
+                p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
+                Duration.ofMinutes(1));
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+                .isThrownBy(() -> AtomikosSettings.from(shortDelay))
+                .satisfies(e -> {
+                    assertThat(e.getName()).isEqualTo("twophase.coordinator.forget-orphaned-log-entries-delay");
+                    assertThat(e.getReason()).contains("presumed aborted");
+                });
     }
 
     @Test
@@ -171,7 +186,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties props(String tmName, Path logDir, String defaultTimeout, String maxTimeout,
             String recoveryDelay, int maxActives) {
         return recovery("2s", "60s", List.of(), new CoordinatorProperties(tmName, logDir, duration(defaultTimeout),
-                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null));
+                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24)));
     }
 
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants) {
@@ -181,7 +196,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants,
             CoordinatorProperties p) {
         return new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(), p.recoveryDelay(),
-                p.maxActives(), duration(interval), duration(deadline), participants);
+                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay());
     }
 
     private static Duration duration(String value) {

@@ -47,6 +47,21 @@ final class FakeAtomikos implements AtomikosAccess {
         log.put(gtrid, new LogEntry(LogEntry.Kind.OTHER, state));
     }
 
+    private final Map<String, PendingRecord> pending = new LinkedHashMap<>();
+
+    /** A record of the recovery log that {@link #pendingRecords()} lists (and {@link #logEntry} reports, when COMMITTING). */
+    synchronized void pending(String gtrid, String state, long expires) {
+        pending.put(gtrid, new PendingRecord(gtrid, state, expires));
+        if (state.equals("COMMITTING")) {
+            log.put(gtrid, LogEntry.COMMITTING);
+        }
+    }
+
+    @Override
+    public synchronized List<PendingRecord> pendingRecords() {
+        return List.copyOf(pending.values());
+    }
+
     synchronized void allowSubtransactions() {
         subtransactionsAllowed = true;
     }
@@ -80,6 +95,7 @@ final class FakeAtomikos implements AtomikosAccess {
     @Override
     public synchronized void forget(String gtrid) {
         log.remove(gtrid);
+        pending.remove(gtrid);
         forgotten.add(gtrid);
     }
 

@@ -1,0 +1,116 @@
+package dev.twophase.coordinator.internal;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.actuate.health.HealthContributor;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.twophase.coordinator.console.AuditLog;
+import dev.twophase.coordinator.console.ConsoleProperties;
+import dev.twophase.coordinator.console.RemoteConsoleServer;
+import dev.twophase.coordinator.metrics.TransactionOutcomes;
+import dev.twophase.coordinator.metrics.XaPhaseMetrics;
+import dev.twophase.coordinator.recovery.HeuristicRegistry;
+import dev.twophase.coordinator.recovery.ParticipantsHealthContributor;
+import dev.twophase.coordinator.recovery.PromptRecovery;
+import dev.twophase.coordinator.recovery.RecoveryConsole;
+import dev.twophase.coordinator.recovery.RecoveryLogHealthIndicator;
+
+/**
+ * The recovery console (MXBeans, audit, optional remote JMX), transaction and XA phase metrics,
+ * and the {@code participants} and {@code recoveryLog} health contributors. Imported by
+ * {@link TwophaseCoordinatorAutoConfiguration}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsoleProperties.class)
+class TwophaseConsoleConfiguration {
+
+    /** Audit file name in the log directory when {@code twophase.console.audit-file} is not set. */
+    static final String AUDIT_FILE = "twophase-audit.jsonl";
+
+    @Bean
+    TransactionOutcomes twophaseTransactionOutcomes() {
+        return new TransactionOutcomes();
+    }
+
+    @Bean
+    AuditLog twophaseAuditLog(ConsoleProperties console, AtomikosSettings settings) {
+        Path file = console.auditFile() != null ? console.auditFile() : settings.logDir().resolve(AUDIT_FILE);
+        return new AuditLog(file, settings.tmName().value());
+    }
+
+    @Bean
+    RecoveryConsole twophaseRecoveryConsole(PromptRecovery recovery, HeuristicRegistry heuristics,
+            TransactionOutcomes outcomes, AuditLog audit, AtomikosSettings settings, ConsoleProperties console) {
+        return new RecoveryConsole(recovery, heuristics, outcomes, audit, new RecoveryConsole.Settings(
+                settings.tmName().value(), settings.logDir(), settings.forgetOrphanedLogEntriesDelay(), console.lockWait()));
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "twophase.console", name = "enabled", matchIfMissing = true)
+    ConsoleRegistrar twophaseConsoleRegistrar(RecoveryConsole console, PromptRecovery recovery) {
+        return new ConsoleRegistrar(console, recovery);
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "twophase.console.remote", name = "enabled")
+    RemoteConsoleServer twophaseRemoteConsoleServer(ConsoleProperties console) {
+        return new RemoteConsoleServer(console.remote());
+    }
+
+    @Bean
+    MeterBinder twophaseXaPhaseMetrics() {
+        return new PhaseTimers();
+    }
+
+    /** Adds the application's registry to the process-wide XA phase timers, and removes it on close. */
+    static final class PhaseTimers implements MeterBinder, AutoCloseable {
+
+        private MeterRegistry bound;
+
+        @Override
+        public synchronized void bindTo(MeterRegistry registry) {
+            XaPhaseMetrics.bindTo(registry);
+            bound = registry;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (bound != null) {
+                XaPhaseMetrics.unbind(bound);
+                bound = null;
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class Health {
+
+        @Bean(name = "participantsHealthContributor")
+        HealthContributor participantsHealthContributor(PromptRecovery recovery) {
+            return new ParticipantsHealthContributor(recovery);
+        }
+
+        @Bean
+        RecoveryLogHealthIndicator recoveryLogHealthIndicator(PromptRecovery recovery, AtomikosSettings settings,
+                ConsoleProperties console) {
+            if (console.purgeWarningMargin().compareTo(settings.forgetOrphanedLogEntriesDelay()) >= 0) {
+                throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
+                        "twophase.console.purge-warning-margin", console.purgeWarningMargin(),
+                        "it must be shorter than twophase.coordinator.forget-orphaned-log-entries-delay ("
+                                + settings.forgetOrphanedLogEntriesDelay() + "), or every commit decision would be warned about");
+            }
+            return new RecoveryLogHealthIndicator(settings.logDir(), AtomikosSettings.LOG_BASE_NAME, recovery,
+                    settings.forgetOrphanedLogEntriesDelay(), console.purgeWarningMargin());
+        }
+    }
+}
