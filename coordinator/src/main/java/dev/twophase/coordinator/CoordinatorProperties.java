@@ -20,6 +20,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recoveryDeadline time after which startup recovery that has not completed is reported as overdue
  * @param recoveryParticipants names of the XA resources that startup recovery must have scanned before it can
  *        complete; empty means those registered with Atomikos when the application has started
+ * @param commitRetries how many times a participant whose commit failed (e.g. unreachable) is retried in
+ *        the committing thread before the transaction ends with a heuristic hazard and recovery
+ *        takes over (Atomikos's {@code oltp_max_retries}); the caller waits for these retries
+ * @param commitRetryInterval pause between those retries (Atomikos's {@code oltp_retry_interval})
  * @param forgetOrphanedLogEntriesDelay how long after its transaction's timeout Atomikos keeps a
  *        commit decision whose branches are unresolved before purging it as orphaned
  */
@@ -34,5 +38,7 @@ public record CoordinatorProperties(
         @DefaultValue("2s") Duration recoveryInterval,
         @DefaultValue("60s") Duration recoveryDeadline,
         @DefaultValue List<String> recoveryParticipants,
-        @DefaultValue("24h") Duration forgetOrphanedLogEntriesDelay) {
+        @DefaultValue("24h") Duration forgetOrphanedLogEntriesDelay,
+        @DefaultValue("5") int commitRetries,
+        @DefaultValue("10s") Duration commitRetryInterval) {
 }

@@ -103,6 +103,13 @@ public final class AtomikosSettings {
         props.setProperty("com.atomikos.icatch.max_timeout", Long.toString(p.maxTimeout().toMillis()));
         props.setProperty("com.atomikos.icatch.recovery_delay", Long.toString(p.recoveryDelay().toMillis()));
         props.setProperty("com.atomikos.icatch.max_actives", Integer.toString(p.maxActives()));
+        if (p.commitRetries() < 0) {
+            throw new InvalidConfigurationPropertyValueException("twophase.coordinator.commit-retries", p.commitRetries(),
+                    "it must be 0 or more; 0 leaves a failed commit to recovery at once");
+        }
+        positive("twophase.coordinator.commit-retry-interval", p.commitRetryInterval());
+        props.setProperty("com.atomikos.icatch.oltp_max_retries", Integer.toString(p.commitRetries()));
+        props.setProperty("com.atomikos.icatch.oltp_retry_interval", Long.toString(p.commitRetryInterval().toMillis()));
         props.setProperty("com.atomikos.icatch.forget_orphaned_log_entries_delay",
                 Long.toString(p.forgetOrphanedLogEntriesDelay().toMillis()));
         props.setProperty("com.atomikos.icatch.enable_logging", "true");

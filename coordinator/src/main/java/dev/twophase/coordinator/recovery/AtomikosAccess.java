@@ -29,6 +29,15 @@ interface AtomikosAccess {
     /** Whether Atomikos may create subtransactions, whose ids are not root ids. */
     boolean subtransactionsAllowed();
 
+    /**
+     * Makes Atomikos replace the participant's recovery XAResource after a scan failed with it.
+     *
+     * @return whether it was replaced; {@code false} when that is not possible
+     */
+    default boolean refresh(String participant) {
+        return false;
+    }
+
     /** Every record of the recovery log that is not terminated, for the console. */
     default java.util.List<PendingRecord> pendingRecords() {
         return java.util.List.of();

@@ -81,10 +81,17 @@ final class BranchResolver {
                 return failed(participant, "no XAResource: Atomikos could not connect to the participant");
             }
             found = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
-        } catch (XAException e) {
-            return failed(participant, "recover failed with " + XaCodes.describe(e));
-        } catch (RuntimeException e) {
-            return failed(participant, "recover failed: " + e);
+        } catch (XAException | RuntimeException first) {
+            // The recovery connection may have been closed under us (LiveAtomikos.refresh): renew it once.
+            try {
+                if (!atomikos.refresh(participant) || (xa = connect.get()) == null) {
+                    return failed(participant, "recover failed" + describe(first));
+                }
+                found = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+                log.info("Recovery renewed the recovery connection of {} after: {}", participant, describe(first));
+            } catch (XAException | RuntimeException e) {
+                return failed(participant, "recover failed" + describe(e));
+            }
         }
         Instant now = clock.instant();
         int others = 0;
@@ -118,6 +125,14 @@ final class BranchResolver {
         memory.reported.keySet().retainAll(present);
         return new ScanResult(participant, true, tally.error, Map.copyOf(tally.pending), tally.committed,
                 tally.rolledBack, tally.heuristic);
+    }
+
+    /** {@code " with <code>: <message>"} for an XAException (and its cause), {@code ": <exception>"} otherwise. */
+    static String describe(Exception e) {
+        if (e instanceof XAException xa) {
+            return " with " + XaCodes.describe(xa) + (xa.getCause() == null ? "" : " (cause: " + xa.getCause() + ")");
+        }
+        return ": " + e;
     }
 
     private ScanResult failed(String participant, String error) {

@@ -83,8 +83,9 @@ import dev.twophase.coordinator.recovery.CoordinatorIncarnation.Age;
  * Atomikos, and the earlier runs' commit decisions were already removed from the log: name such
  * participants in {@code recovery-participants}. A COMMITTING record Atomikos purged as orphaned
  * ({@code forget_orphaned_log_entries_delay}, 24 h) before startup cannot be known. Recovery uses
- * the participant's recovery XAResource, as Atomikos's recovery does, so a broken recovery
- * connection is only renewed by Atomikos's next pass ({@code recovery-delay}).
+ * the participant's recovery XAResource, as Atomikos's recovery does; when a scan fails with it,
+ * recovery makes Atomikos renew it once and scans again ({@code AtomikosAccess.refresh}), because
+ * Atomikos's own commit retries close that connection without replacing it.
  */
 public final class PromptRecovery implements SmartLifecycle {
 

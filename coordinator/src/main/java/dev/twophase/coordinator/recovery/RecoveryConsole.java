@@ -379,11 +379,16 @@ public final class RecoveryConsole implements CoordinatorMXBean {
             String name = p.getKey();
             Instant now = recovery.clock().instant();
             try {
-                XAResource xa = p.getValue().get();
-                if (xa == null) {
-                    throw new IllegalStateException("no XAResource: Atomikos could not connect to the participant");
+                Xid[] xids;
+                try {
+                    xids = recover(p.getValue());
+                } catch (XAException | RuntimeException first) {
+                    // The recovery connection may have been closed under us (LiveAtomikos.refresh): renew it once.
+                    if (!recovery.atomikos().refresh(name)) {
+                        throw first;
+                    }
+                    xids = recover(p.getValue());
                 }
-                Xid[] xids = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
                 int ours = 0;
                 int others = 0;
                 java.util.Set<String> seen = new java.util.HashSet<>();
@@ -396,12 +401,9 @@ public final class RecoveryConsole implements CoordinatorMXBean {
                     }
                 }
                 monitor.reached(name, ours, others, now);
-            } catch (XAException e) {
-                monitor.failed(name, "recover failed with " + XaCodes.describe(e), now);
-                failures.add(name + ": " + XaCodes.describe(e));
-            } catch (RuntimeException e) {
-                monitor.failed(name, "recover failed: " + e, now);
-                failures.add(name + ": " + e);
+            } catch (XAException | RuntimeException e) {
+                monitor.failed(name, "recover failed" + BranchResolver.describe(e), now);
+                failures.add(name + ": recover failed" + BranchResolver.describe(e));
             }
         }
         if (!failures.isEmpty()) {
@@ -411,6 +413,14 @@ public final class RecoveryConsole implements CoordinatorMXBean {
         }
         found.sort(Comparator.comparing(Found::text).thenComparing(Found::participant));
         return found;
+    }
+
+    private static Xid[] recover(Supplier<XAResource> resource) throws XAException {
+        XAResource xa = resource.get();
+        if (xa == null) {
+            throw new IllegalStateException("no XAResource: Atomikos could not connect to the participant");
+        }
+        return xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
     }
 
     private BranchView view(Found f) {

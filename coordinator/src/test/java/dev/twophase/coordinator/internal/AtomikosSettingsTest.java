@@ -86,6 +86,8 @@ class AtomikosSettingsTest {
         assertThat(p.getProperty("com.atomikos.icatch.recovery_delay")).isEqualTo("30000");
         assertThat(p.getProperty("com.atomikos.icatch.max_actives")).isEqualTo("50");
         assertThat(p.getProperty("com.atomikos.icatch.forget_orphaned_log_entries_delay")).isEqualTo("86400000");
+        assertThat(p.getProperty("com.atomikos.icatch.oltp_max_retries")).isEqualTo("5");
+        assertThat(p.getProperty("com.atomikos.icatch.oltp_retry_interval")).isEqualTo("10000");
         assertThat(settings.logDir()).isAbsolute();
         assertThat(settings.tmName().value()).isEqualTo("orders-1");
     }
@@ -115,7 +117,7 @@ class AtomikosSettingsTest {
         CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
         CoordinatorProperties shortDelay = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1), 5, Duration.ofSeconds(10));
         assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(() -> AtomikosSettings.from(shortDelay))
                 .satisfies(e -> {
@@ -186,7 +188,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties props(String tmName, Path logDir, String defaultTimeout, String maxTimeout,
             String recoveryDelay, int maxActives) {
         return recovery("2s", "60s", List.of(), new CoordinatorProperties(tmName, logDir, duration(defaultTimeout),
-                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24)));
+                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10)));
     }
 
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants) {
@@ -196,7 +198,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants,
             CoordinatorProperties p) {
         return new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(), p.recoveryDelay(),
-                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay());
+                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval());
     }
 
     private static Duration duration(String value) {

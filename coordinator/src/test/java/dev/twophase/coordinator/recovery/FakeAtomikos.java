@@ -48,6 +48,28 @@ final class FakeAtomikos implements AtomikosAccess {
     }
 
     private final Map<String, PendingRecord> pending = new LinkedHashMap<>();
+    private final Map<String, Runnable> renewals = new HashMap<>();
+    private final List<String> refreshed = new ArrayList<>();
+
+    /** What a refresh of the participant's recovery connection does; without one, refresh is refused. */
+    synchronized void onRefresh(String participant, Runnable renewal) {
+        renewals.put(participant, renewal);
+    }
+
+    synchronized List<String> refreshed() {
+        return List.copyOf(refreshed);
+    }
+
+    @Override
+    public synchronized boolean refresh(String participant) {
+        Runnable renewal = renewals.get(participant);
+        if (renewal == null) {
+            return false;
+        }
+        refreshed.add(participant);
+        renewal.run();
+        return true;
+    }
 
     /** A record of the recovery log that {@link #pendingRecords()} lists (and {@link #logEntry} reports, when COMMITTING). */
     synchronized void pending(String gtrid, String state, long expires) {

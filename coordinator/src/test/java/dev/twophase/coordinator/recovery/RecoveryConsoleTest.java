@@ -245,6 +245,20 @@ class RecoveryConsoleTest {
     }
 
     @Test
+    void renewsARecoveryConnectionThatAtomikosClosedAndScansAgain() {
+        TestXid undecided = earlierRun(2, 1);
+        bankB.prepared(undecided).unreachable(XAException.XAER_RMFAIL);
+        atomikos.register(bankB).onRefresh("bank-b", bankB::reachable);
+        console();
+
+        assertThat(console.listInDoubtBranches()).extracting(BranchView::getXid).containsExactly(XidText.of(undecided));
+        assertThat(atomikos.refreshed()).containsExactly("bank-b");
+
+        recovery.runPass();
+        assertThat(bankB.state(undecided)).as("the pass works with the renewed connection too").isEqualTo(State.ROLLED_BACK);
+    }
+
+    @Test
     void answersBusyWhileARecoveryPassHoldsTheParticipants() throws Exception {
         TestXid undecided = earlierRun(2, 1);
         bankA.prepared(undecided);
