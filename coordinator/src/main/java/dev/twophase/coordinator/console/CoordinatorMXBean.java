@@ -26,7 +26,11 @@ public interface CoordinatorMXBean {
     /** Transactions rolled back since start. */
     long getRolledBack();
 
-    /** Heuristic outcomes seen since start (phase 2, recovery, and operator-forced decisions). */
+    /**
+     * Heuristic events since start: transactions whose commit ended with a heuristic outcome, plus
+     * branch-level heuristic outcomes recorded in phase 2, by recovery and by forced operator
+     * decisions (one transaction can count in both).
+     */
     long getHeuristic();
 
     /** Transactions begun and not yet completed. */

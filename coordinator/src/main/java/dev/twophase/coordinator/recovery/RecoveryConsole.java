@@ -112,7 +112,7 @@ public final class RecoveryConsole implements CoordinatorMXBean {
 
     @Override
     public long getHeuristic() {
-        return heuristics.total();
+        return outcomes.heuristic() + heuristics.total();
     }
 
     @Override
@@ -258,16 +258,16 @@ public final class RecoveryConsole implements CoordinatorMXBean {
         boolean decidedCommit = "COMMIT".equals(advice.decision());
         boolean agrees = commit ? decidedCommit : "NONE".equals(advice.decision());
         if (!force) {
-            if (advice.live() && !(commit && decidedCommit)) {
-                return refused(action, target, found, id, "its transaction is still active in this process ("
-                        + advice.reason() + "); it completes by itself or by recovery. Wait, or force it with a reason");
-            }
             if (!agrees) {
                 String against = commit
                         ? "the log holds no commit decision for it (" + advice.decision() + "), so presumed abort says roll back"
                         : "the log holds the commit decision for it, so every branch must commit";
                 return refused(action, target, found, id, against + "; the recommendation is " + advice.recommendation()
                         + ". To " + action + " anyway, force it with a reason: that is recorded as a heuristic decision");
+            }
+            if (advice.live() && !(commit && decidedCommit)) {
+                return refused(action, target, found, id, "its transaction is still active in this process ("
+                        + advice.reason() + "); it completes by itself or by recovery. Wait, or force it with a reason");
             }
         }
         XAResource xa;
