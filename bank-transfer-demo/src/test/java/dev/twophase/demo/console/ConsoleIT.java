@@ -253,6 +253,18 @@ class ConsoleIT extends RealParticipantsTest {
                 .timers().stream().mapToLong(t -> t.count()).sum();
     }
 
+    private static void rollBackAfterTheTest(javax.sql.XADataSource ds, Xid xid) {
+        leftovers.add(() -> {
+            XAConnection again = ds.getXAConnection();
+            try {
+                again.getXAResource().rollback(xid);
+            } finally {
+                again.close();
+            }
+            return null;
+        });
+    }
+
     private static String text(Xid xid) {
         return new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII) + ":"
                 + new String(xid.getBranchQualifier(), StandardCharsets.US_ASCII);
@@ -278,15 +290,7 @@ class ConsoleIT extends RealParticipantsTest {
         } finally {
             xa.close();
         }
-        leftovers.add(() -> {
-            XAConnection again = ds.getXAConnection();
-            try {
-                again.getXAResource().rollback(xid);
-            } finally {
-                again.close();
-            }
-            return null;
-        });
+        rollBackAfterTheTest(ds, xid);
         // The commit decision an earlier run's log would hold. Atomikos has no public way to add
         // a record (recordAsCommitting needs an existing one), hence its repository directly.
         String gtrid = new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII);
@@ -329,15 +333,7 @@ class ConsoleIT extends RealParticipantsTest {
         ds.setUrl(bankA.server().url());
         ds.setUser(bankA.server().username());
         ds.setPassword(bankA.server().password());
-        leftovers.add(() -> {
-            XAConnection again = ds.getXAConnection();
-            try {
-                again.getXAResource().rollback(xid);
-            } finally {
-                again.close();
-            }
-            return null;
-        });
+        rollBackAfterTheTest(ds, xid);
         XAConnection xa = ds.getXAConnection();
         try {
             XAResource resource = xa.getXAResource();

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import dev.twophase.coordinator.xa.DelegatingXAResource;
+import dev.twophase.coordinator.xa.XaCodes;
 
 /**
  * Times every two-phase call of every participant: {@code twophase.xa.phase} timers tagged
@@ -53,24 +54,9 @@ public final class XaPhaseMetrics {
                 .register(REGISTRY).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** The constant name of an XA error code for a tag, e.g. {@code XAER_RMFAIL}; {@code XA_RB*} for rollback codes. */
-    static String codeName(int code) {
-        return switch (code) {
-            case XAException.XA_HEURHAZ -> "XA_HEURHAZ";
-            case XAException.XA_HEURCOM -> "XA_HEURCOM";
-            case XAException.XA_HEURRB -> "XA_HEURRB";
-            case XAException.XA_HEURMIX -> "XA_HEURMIX";
-            case XAException.XA_RETRY -> "XA_RETRY";
-            case XAException.XAER_ASYNC -> "XAER_ASYNC";
-            case XAException.XAER_RMERR -> "XAER_RMERR";
-            case XAException.XAER_NOTA -> "XAER_NOTA";
-            case XAException.XAER_INVAL -> "XAER_INVAL";
-            case XAException.XAER_PROTO -> "XAER_PROTO";
-            case XAException.XAER_RMFAIL -> "XAER_RMFAIL";
-            case XAException.XAER_DUPID -> "XAER_DUPID";
-            case XAException.XAER_OUTSIDE -> "XAER_OUTSIDE";
-            default -> code >= XAException.XA_RBBASE && code <= XAException.XA_RBEND ? "XA_RB" : "XA_" + code;
-        };
+    @FunctionalInterface
+    private interface XaCall<T> {
+        T run() throws XAException;
     }
 
     private static final class Metered extends DelegatingXAResource {
@@ -84,52 +70,38 @@ public final class XaPhaseMetrics {
 
         @Override
         public int prepare(Xid xid) throws XAException {
-            long t0 = System.nanoTime();
-            String outcome = "ok";
-            try {
-                return super.prepare(xid);
-            } catch (XAException e) {
-                outcome = codeName(e.errorCode);
-                throw e;
-            } catch (RuntimeException e) {
-                outcome = "exception";
-                throw e;
-            } finally {
-                record(participant, "prepare", outcome, System.nanoTime() - t0);
-            }
+            return timed("prepare", () -> super.prepare(xid));
         }
 
         @Override
         public void commit(Xid xid, boolean onePhase) throws XAException {
-            long t0 = System.nanoTime();
-            String outcome = "ok";
-            try {
+            timed(onePhase ? "commit_one_phase" : "commit", () -> {
                 super.commit(xid, onePhase);
-            } catch (XAException e) {
-                outcome = codeName(e.errorCode);
-                throw e;
-            } catch (RuntimeException e) {
-                outcome = "exception";
-                throw e;
-            } finally {
-                record(participant, onePhase ? "commit_one_phase" : "commit", outcome, System.nanoTime() - t0);
-            }
+                return null;
+            });
         }
 
         @Override
         public void rollback(Xid xid) throws XAException {
+            timed("rollback", () -> {
+                super.rollback(xid);
+                return null;
+            });
+        }
+
+        private <T> T timed(String phase, XaCall<T> call) throws XAException {
             long t0 = System.nanoTime();
             String outcome = "ok";
             try {
-                super.rollback(xid);
+                return call.run();
             } catch (XAException e) {
-                outcome = codeName(e.errorCode);
+                outcome = XaCodes.constant(e.errorCode);
                 throw e;
             } catch (RuntimeException e) {
                 outcome = "exception";
                 throw e;
             } finally {
-                record(participant, "rollback", outcome, System.nanoTime() - t0);
+                record(participant, phase, outcome, System.nanoTime() - t0);
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.twophase.coordinator.recovery;
 
+import dev.twophase.coordinator.xa.XaCodes;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

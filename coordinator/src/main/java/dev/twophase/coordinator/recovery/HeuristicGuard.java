@@ -1,5 +1,7 @@
 package dev.twophase.coordinator.recovery;
 
+import dev.twophase.coordinator.xa.XaCodes;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,7 @@
 package dev.twophase.coordinator.recovery;
 
+import dev.twophase.coordinator.xa.XaCodes;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.AccessController;

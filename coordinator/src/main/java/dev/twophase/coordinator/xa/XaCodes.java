@@ -1,15 +1,21 @@
-package dev.twophase.coordinator.recovery;
+package dev.twophase.coordinator.xa;
 
 import javax.transaction.xa.XAException;
 
 /** Names of XA error codes for log lines and status, e.g. {@code XAER_RMFAIL (-7)}. */
-final class XaCodes {
+public final class XaCodes {
 
     private XaCodes() {
     }
 
-    static String name(int code) {
-        String name = switch (code) {
+    /** The code's constant name and value, e.g. {@code XAER_RMFAIL (-7)}. */
+    public static String name(int code) {
+        return constant(code) + " (" + code + ")";
+    }
+
+    /** The code's constant name, e.g. {@code XAER_RMFAIL}; {@code XA_RB*} for the rollback codes. */
+    public static String constant(int code) {
+        return switch (code) {
             case XAException.XA_HEURHAZ -> "XA_HEURHAZ";
             case XAException.XA_HEURCOM -> "XA_HEURCOM";
             case XAException.XA_HEURRB -> "XA_HEURRB";
@@ -26,20 +32,19 @@ final class XaCodes {
             case XAException.XAER_OUTSIDE -> "XAER_OUTSIDE";
             default -> code >= XAException.XA_RBBASE && code <= XAException.XA_RBEND ? "XA_RB*" : "XA error";
         };
-        return name + " (" + code + ")";
     }
 
     /** The exception's code and message, for an error column. */
-    static String describe(XAException e) {
+    public static String describe(XAException e) {
         return name(e.errorCode) + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
-    static boolean isHeuristic(int code) {
+    public static boolean isHeuristic(int code) {
         return code == XAException.XA_HEURHAZ || code == XAException.XA_HEURCOM || code == XAException.XA_HEURRB
                 || code == XAException.XA_HEURMIX;
     }
 
-    static boolean isRollback(int code) {
+    public static boolean isRollback(int code) {
         return code >= XAException.XA_RBBASE && code <= XAException.XA_RBEND;
     }
 }
