@@ -98,3 +98,19 @@ case "$server_version" in
 esac
 mysql_root -e "FLUSH PRIVILEGES"
 say "MySQL-protocol server $server_version ready on $MYSQL_HOST:$MYSQL_PORT (databases twophase_b, twophase_it_b; user $APP_USER)"
+
+# --- Chromium for the web page's browser tests -----------------------------------------------
+# Debian's chromium and chromium-driver (WebPageBrowserIT drives /usr/bin/chromium through
+# /usr/bin/chromedriver with Selenium).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's chromium and chromium-driver for the browser tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }
+  else
+    echo "[prepare] the browser tests need Debian's chromium and chromium-driver: run as root, or apt-get install -y chromium chromium-driver" >&2
+    exit 1
+  fi
+fi
+say "Chromium ready: $(/usr/bin/chromium --version 2>/dev/null | head -1), $(/usr/bin/chromedriver --version 2>/dev/null | head -1)"

@@ -218,8 +218,21 @@ public final class RecoveryConsole implements CoordinatorMXBean {
         return audited(who, result);
     }
 
+    /** {@link #commit(String, boolean, String)} on behalf of {@code who}, e.g. a web user; audited as them. */
+    public ActionResult commitAs(String who, String xid, boolean force, String reason) {
+        return resolve(who, "commit", xid, force, reason);
+    }
+
+    /** {@link #rollback(String, boolean, String)} on behalf of {@code who}, e.g. a web user; audited as them. */
+    public ActionResult rollbackAs(String who, String xid, boolean force, String reason) {
+        return resolve(who, "rollback", xid, force, reason);
+    }
+
     private ActionResult resolve(String action, String xidText, boolean force, String reason) {
-        String who = operator.get();
+        return resolve(operator.get(), action, xidText, force, reason);
+    }
+
+    private ActionResult resolve(String who, String action, String xidText, boolean force, String reason) {
         String target = xidText == null ? "" : xidText.strip();
         String refusal = checkInput(target, force, reason);
         if (refusal != null) {
