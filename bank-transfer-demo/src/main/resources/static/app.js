@@ -105,6 +105,11 @@
     box.hidden = true;
   }
 
+  /** Greys out what a panel shows while it could not be reloaded: the figures may be old. */
+  function markStale(id, stale) {
+    $(id).classList.toggle('stale', stale);
+  }
+
   /**
    * Brings tbody's rows in line with items, keeping (and only updating) the row of an item that
    * is still there: a row a user, or a browser test, holds on to survives a refresh.
@@ -247,8 +252,11 @@
       fillSelect($('transfer-from'), options, first('A'));
       fillSelect($('transfer-to'), options, first('B'));
       clear('accounts-load-error');
+      markStale('banks', false);
     } catch (e) {
-      if (e !== STALE) showError('accounts-load-error', e);
+      if (e === STALE) return;
+      showError('accounts-load-error', e);
+      markStale('banks', true);
     }
   }
 
@@ -303,8 +311,11 @@
           count.textContent = String(a.likeCount);
         });
       clear('articles-load-error');
+      markStale('articles-body', false);
     } catch (e) {
-      if (e !== STALE) showError('articles-load-error', e);
+      if (e === STALE) return;
+      showError('articles-load-error', e);
+      markStale('articles-body', true);
     }
   }
 
@@ -350,8 +361,11 @@
         });
       fillSelect($('order-sku'), products.map((p) => ({ value: p.sku, label: `${p.sku} · ${p.name}` })));
       clear('products-load-error');
+      markStale('products-body', false);
     } catch (e) {
-      if (e !== STALE) showError('products-load-error', e);
+      if (e === STALE) return;
+      showError('products-load-error', e);
+      markStale('products-body', true);
     }
   }
 
@@ -404,8 +418,11 @@
           el('span', { class: 'mono key' }, ev.businessKey),
           el('time', { dateTime: ev.receivedAt }, time(ev.receivedAt))))));
       clear('events-load-error');
+      markStale('events', false);
     } catch (e) {
-      if (e !== STALE) showError('events-load-error', e);
+      if (e === STALE) return;
+      showError('events-load-error', e);
+      markStale('events', true);
     }
   }
 
@@ -428,6 +445,7 @@
       if (e === STALE) return;
       delete status.dataset.consistent; // unknown is not "true"
       status.textContent = 'Consistent: unknown';
+      $('consistency-checks').replaceChildren();
       showError('consistency-load-error', e);
     }
   }
@@ -647,8 +665,11 @@
   }
 
   async function poll() {
+    const wasDown = $('server-status').dataset.state === 'down';
     try {
       await loadLive();
+      // Back after a crash (a HALT fault, a restart): show what recovery left, in every panel.
+      if (wasDown && $('server-status').dataset.state === 'up') await refreshAll();
     } finally {
       setTimeout(poll, POLL_MS);
     }
