@@ -1,0 +1,694 @@
+// The twophase demo page: plain fetch against the demo's REST API, no framework, no build step.
+// Every failed request is shown as "title: detail" (the server's problem+json) under the form or
+// panel that caused it; a network failure is shown the same way, never swallowed.
+'use strict';
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const POLL_MS = 2000;
+  const SPANS = 'spans=bank-a+bank-b+broker';
+
+  // ---------------------------------------------------------------- HTTP
+
+  class ApiError extends Error {
+    constructor(message, status, problem) {
+      super(message);
+      this.status = status; // 0 for a network failure
+      this.problem = problem;
+    }
+  }
+
+  /** One request; resolves {status, data, headers} on 2xx, rejects with an ApiError otherwise. */
+  async function api(method, url, { body, auth } = {}) {
+    const headers = { Accept: 'application/json, application/problem+json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (auth) headers.Authorization = auth;
+    let response;
+    let text;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        // Admin calls carry only the header built from the login form: no cookies and no
+        // credentials the browser may have cached, and no browser login dialog on a 401.
+        credentials: auth ? 'omit' : 'same-origin',
+      });
+      text = await response.text();
+    } catch (e) {
+      setServerState(false, e);
+      throw new ApiError(`Network error: ${method} ${url} got no answer (${e.message}). Is the server running?`, 0, null);
+    }
+    setServerState(true);
+    let data = null;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch (e) {
+        data = null;
+      }
+    }
+    if (!response.ok) throw new ApiError(problemMessage(response, data, text), response.status, data);
+    return { status: response.status, data, headers: response.headers };
+  }
+
+  function problemMessage(response, data, text) {
+    if (data && typeof data === 'object' && (data.title || data.detail)) {
+      const title = data.title || `HTTP ${response.status}`;
+      return data.detail ? `${title}: ${data.detail}` : title;
+    }
+    const snippet = (text || '').trim().slice(0, 200);
+    return `HTTP ${response.status} ${response.statusText || ''}`.trim() + (snippet ? `: ${snippet}` : '');
+  }
+
+  function setServerState(reachable, error) {
+    const box = $('server-status');
+    box.dataset.state = reachable ? 'up' : 'down';
+    box.textContent = reachable ? 'server reachable' : 'server unreachable';
+    box.title = reachable ? '' : String(error && error.message);
+  }
+
+  // ---------------------------------------------------------------- DOM helpers
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'class') node.className = value;
+      else if (name.startsWith('data-')) node.setAttribute(name, String(value));
+      else if (name in node) node[name] = value;
+      else node.setAttribute(name, String(value));
+    }
+    node.append(...children.filter((c) => c !== undefined && c !== null));
+    return node;
+  }
+
+  function showError(id, error) {
+    const box = $(id);
+    box.textContent = error instanceof Error ? error.message : String(error);
+    box.hidden = false;
+    if (!(error instanceof ApiError)) console.error(error); // a bug of this page, not a server answer
+  }
+
+  function showResult(id, text, outcome) {
+    const box = $(id);
+    box.textContent = text;
+    if (outcome) box.dataset.outcome = outcome;
+    else delete box.dataset.outcome;
+    box.hidden = false;
+  }
+
+  function clear(id) {
+    const box = $(id);
+    box.textContent = '';
+    box.hidden = true;
+  }
+
+  /** Greys out what a panel shows while it could not be reloaded: the figures may be old. */
+  function markStale(id, stale) {
+    $(id).classList.toggle('stale', stale);
+  }
+
+  /**
+   * Brings tbody's rows in line with items, keeping (and only updating) the row of an item that
+   * is still there: a row a user, or a browser test, holds on to survives a refresh.
+   */
+  function syncRows(tbody, items, key, create, update) {
+    const existing = new Map();
+    for (const row of tbody.querySelectorAll(':scope > tr[data-key]')) existing.set(row.dataset.key, row);
+    for (const row of tbody.querySelectorAll(':scope > tr:not([data-key])')) row.remove();
+    items.forEach((item, i) => {
+      const k = key(item);
+      let row = existing.get(k);
+      if (row) existing.delete(k);
+      else {
+        row = create(item);
+        row.dataset.key = k;
+      }
+      update(row, item);
+      if (tbody.children[i] !== row) tbody.insertBefore(row, tbody.children[i] || null);
+    });
+    existing.forEach((row) => row.remove());
+  }
+
+  const selectKeys = new WeakMap();
+
+  /** Replaces a select's options only when they changed, keeping the user's choice. */
+  function fillSelect(select, options, fallback) {
+    const key = JSON.stringify(options);
+    if (selectKeys.get(select) === key) return;
+    const previous = select.value;
+    select.replaceChildren(...options.map((o) => el('option', { value: o.value }, o.label)));
+    selectKeys.set(select, key);
+    if (options.some((o) => o.value === previous)) select.value = previous;
+    else if (fallback !== undefined && options.some((o) => o.value === fallback)) select.value = fallback;
+  }
+
+  /** Thrown instead of an answer that arrived after a newer answer of the same loader was shown. */
+  const STALE = new Error('superseded by a newer answer');
+
+  /** Wraps a loader so that an older answer never overwrites a newer one (polls and refreshes overlap). */
+  function latestOnly(load) {
+    let started = 0;
+    let shown = 0;
+    return async () => {
+      const seq = ++started;
+      try {
+        const value = await load();
+        if (seq < shown) throw STALE;
+        shown = seq;
+        return value;
+      } catch (e) {
+        if (e === STALE || seq < shown) throw STALE;
+        shown = seq;
+        throw e;
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- formats
+
+  function formatCents(cents) {
+    const abs = Math.abs(cents);
+    const units = Math.floor(abs / 100).toLocaleString('en-US');
+    return `${cents < 0 ? '-' : ''}${units}.${String(abs % 100).padStart(2, '0')}`;
+  }
+
+  /** "15", "15.5" or "15.00" to integer cents; anything else is refused here, before sending. */
+  function parseAmount(text) {
+    const match = /^(-?)(\d*)(?:\.(\d{1,2}))?$/.exec(text.trim());
+    if (!match || (match[2] === '' && match[3] === undefined)) {
+      throw new Error(`Invalid amount: '${text}' is not a decimal with at most two digits after the point, e.g. 15.00`);
+    }
+    const cents = Number(match[2] || '0') * 100 + Number((match[3] || '').padEnd(2, '0'));
+    if (!Number.isSafeInteger(cents)) throw new Error(`Invalid amount: '${text}' is too large`);
+    return match[1] ? -cents : cents;
+  }
+
+  /** A JSON number as typed (the server judges range and fractions); anything else is refused here. */
+  function parseNumber(text, what) {
+    const trimmed = text.trim();
+    if (!/^-?\d+(\.\d+)?$/.test(trimmed)) throw new Error(`Invalid ${what}: '${text}' is not a number, e.g. 1`);
+    return Number(trimmed);
+  }
+
+  function time(iso) {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString('en-GB');
+  }
+
+  function age(iso) {
+    const ms = Date.now() - new Date(iso).getTime();
+    if (Number.isNaN(ms)) return String(iso ?? '');
+    const s = Math.max(0, Math.round(ms / 1000));
+    return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    // randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function basicAuth(user, password) {
+    const bytes = new TextEncoder().encode(`${user}:${password}`);
+    return `Basic ${btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''))}`;
+  }
+
+  const accountLabel = (bank, id) => `Bank ${bank} · ${id}`;
+
+  // ---------------------------------------------------------------- 1. banks
+
+  const fetchAccounts = latestOnly(() => api('GET', '/api/accounts'));
+
+  async function loadAccounts() {
+    try {
+      const accounts = (await fetchAccounts()).data;
+      if (!Array.isArray(accounts)) throw new Error('GET /api/accounts: expected a JSON array');
+      let all = 0;
+      for (const bank of ['A', 'B']) {
+        const mine = accounts.filter((a) => a.bank === bank);
+        syncRows($(`accounts-${bank}`), mine, (a) => a.id,
+          (a) => el('tr', {}, el('td', { class: 'mono' }, a.id), el('td'),
+            el('td', { id: `balance-${a.id}`, class: 'num' })),
+          (row, a) => {
+            row.children[1].textContent = a.owner ?? '';
+            const cell = row.children[2];
+            cell.dataset.cents = String(a.balanceCents);
+            cell.textContent = formatCents(a.balanceCents);
+          });
+        const total = mine.reduce((sum, a) => sum + a.balanceCents, 0);
+        $(`total-${bank}`).textContent = formatCents(total);
+        all += total;
+      }
+      $('total-all').textContent = formatCents(all);
+      const options = accounts.map((a) => ({ value: `${a.bank}:${a.id}`, label: accountLabel(a.bank, a.id) }));
+      const first = (bank) => options.find((o) => o.value.startsWith(`${bank}:`))?.value;
+      fillSelect($('transfer-from'), options, first('A'));
+      fillSelect($('transfer-to'), options, first('B'));
+      clear('accounts-load-error');
+      markStale('banks', false);
+    } catch (e) {
+      if (e === STALE) return;
+      showError('accounts-load-error', e);
+      markStale('banks', true);
+    }
+  }
+
+  function accountRef(value) {
+    const cut = value.indexOf(':');
+    return { bank: value.slice(0, cut), account: value.slice(cut + 1) };
+  }
+
+  async function submitTransfer(event) {
+    event.preventDefault();
+    const button = $('transfer-submit');
+    button.disabled = true;
+    try {
+      const from = accountRef($('transfer-from').value);
+      const to = accountRef($('transfer-to').value);
+      const amountCents = parseAmount($('transfer-amount').value);
+      const { data, headers } = await api('POST', '/api/transfers',
+        { body: { from, to, amountCents, idempotencyKey: newKey() } });
+      clear('transfer-error');
+      const replayed = headers.get('Idempotent-Replayed') === 'true' ? ' (a replay of an earlier request)' : '';
+      showResult('transfer-result',
+        `Committed${replayed}: ${formatCents(data.amountCents)} from ${accountLabel(data.from.bank, data.from.account)}`
+        + ` to ${accountLabel(data.to.bank, data.to.account)} on bank A, bank B and the broker. Transfer ${data.id}.`);
+    } catch (e) {
+      clear('transfer-result');
+      showError('transfer-error', e);
+    } finally {
+      button.disabled = false;
+    }
+    await refreshAll();
+  }
+
+  // ---------------------------------------------------------------- 2. articles
+
+  const fetchArticles = latestOnly(() => api('GET', '/api/articles'));
+
+  async function loadArticles() {
+    try {
+      const articles = (await fetchArticles()).data;
+      if (!Array.isArray(articles)) throw new Error('GET /api/articles: expected a JSON array');
+      syncRows($('articles-body'), articles, (a) => a.id,
+        (a) => el('tr', {},
+          el('td', {}, el('span', { class: 'title' }), ' ', el('span', { class: 'mono muted' }, a.id)),
+          el('td', { class: 'num' }, el('span', { id: `likes-${a.id}`, class: 'count' })),
+          el('td', { class: 'actions' },
+            el('button', { type: 'button', id: `like-${a.id}`, 'data-article': a.id, 'data-action': 'like' }, 'Like'),
+            el('button', { type: 'button', id: `unlike-${a.id}`, 'data-article': a.id, 'data-action': 'unlike', class: 'secondary' }, 'Unlike'))),
+        (row, a) => {
+          row.querySelector('.title').textContent = a.title;
+          const count = row.querySelector('.count');
+          count.dataset.count = String(a.likeCount);
+          count.textContent = String(a.likeCount);
+        });
+      clear('articles-load-error');
+      markStale('articles-body', false);
+    } catch (e) {
+      if (e === STALE) return;
+      showError('articles-load-error', e);
+      markStale('articles-body', true);
+    }
+  }
+
+  async function likeClicked(event) {
+    const button = event.target.closest('button[data-article]');
+    if (!button) return;
+    const article = button.dataset.article;
+    const userId = $('like-user').value.trim();
+    const liking = button.dataset.action === 'like';
+    try {
+      const { data } = liking
+        ? await api('POST', `/api/articles/${encodeURIComponent(article)}/likes`, { body: { userId } })
+        : await api('DELETE', `/api/articles/${encodeURIComponent(article)}/likes/${encodeURIComponent(userId)}`);
+      clear('like-error');
+      showResult('like-result', `${data.userId} ${liking ? 'likes' : 'no longer likes'} ${data.articleId}: `
+        + `count ${data.likeCount}, committed on bank A, bank B and the broker.`);
+    } catch (e) {
+      clear('like-result');
+      showError('like-error', e);
+    }
+    await refreshAll();
+  }
+
+  // ---------------------------------------------------------------- 3. products
+
+  const fetchProducts = latestOnly(() => api('GET', '/api/products'));
+
+  async function loadProducts() {
+    try {
+      const products = (await fetchProducts()).data;
+      if (!Array.isArray(products)) throw new Error('GET /api/products: expected a JSON array');
+      syncRows($('products-body'), products, (p) => p.sku,
+        (p) => el('tr', {},
+          el('td', {}, el('span', { class: 'mono' }, p.sku), ' ', el('span', { class: 'muted name' })),
+          el('td', { class: 'num' }, el('span', { id: `stock-${p.sku}`, class: 'count' })),
+          el('td', { class: 'num muted initial' })),
+        (row, p) => {
+          row.querySelector('.name').textContent = p.name;
+          const stock = row.querySelector('.count');
+          stock.dataset.stock = String(p.stock);
+          stock.textContent = String(p.stock);
+          row.querySelector('.initial').textContent = String(p.initialStock);
+        });
+      fillSelect($('order-sku'), products.map((p) => ({ value: p.sku, label: `${p.sku} · ${p.name}` })));
+      clear('products-load-error');
+      markStale('products-body', false);
+    } catch (e) {
+      if (e === STALE) return;
+      showError('products-load-error', e);
+      markStale('products-body', true);
+    }
+  }
+
+  async function submitOrder(event) {
+    event.preventDefault();
+    const button = $('order-submit');
+    button.disabled = true;
+    try {
+      const body = {
+        sku: $('order-sku').value,
+        quantity: parseNumber($('order-quantity').value, 'quantity'),
+        userId: $('order-user').value.trim(),
+        strategy: $('order-strategy').value,
+      };
+      const { data } = await api('POST', '/api/orders', { body });
+      clear('order-error');
+      showResult('order-result', `Order ${data.id}: ${data.quantity} × ${data.sku} for ${data.userId} (${data.strategy}),`
+        + ` stock now ${data.stockAfter}, ${data.attempts} ${data.attempts === 1 ? 'transaction' : 'transactions'}.`);
+    } catch (e) {
+      clear('order-result');
+      showError('order-error', e);
+    } finally {
+      button.disabled = false;
+    }
+    await refreshAll();
+  }
+
+  // ---------------------------------------------------------------- 4. live
+
+  const fetchEvents = latestOnly(() => api('GET', '/api/events?limit=20'));
+  const fetchConsistency = latestOnly(() => api('GET', '/api/consistency'));
+
+  async function loadEvents() {
+    const list = $('events');
+    try {
+      let events;
+      try {
+        events = (await fetchEvents()).data;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 404)) throw e;
+        events = []; // an application without the events endpoint has nothing to show yet
+      }
+      if (!Array.isArray(events)) throw new Error('GET /api/events: expected a JSON array');
+      const at = (ev) => Date.parse(ev.receivedAt) || 0;
+      const newestFirst = [...events].sort((a, b) => at(b) - at(a));
+      list.replaceChildren(...(newestFirst.length === 0
+        ? [el('li', { class: 'empty' }, 'no events yet')]
+        : newestFirst.map((ev) => el('li', { 'data-event-type': ev.eventType, title: `event ${ev.eventId}` },
+          el('span', { class: `badge type-${ev.eventType}` }, ev.eventType),
+          el('span', { class: 'mono key' }, ev.businessKey),
+          el('time', { dateTime: ev.receivedAt }, time(ev.receivedAt))))));
+      clear('events-load-error');
+      markStale('events', false);
+    } catch (e) {
+      if (e === STALE) return;
+      showError('events-load-error', e);
+      markStale('events', true);
+    }
+  }
+
+  async function loadConsistency() {
+    const status = $('consistency-status');
+    try {
+      const report = (await fetchConsistency()).data;
+      if (!report || typeof report.consistent !== 'boolean') throw new Error('GET /api/consistency: no "consistent" field');
+      status.dataset.consistent = String(report.consistent);
+      status.textContent = report.consistent ? 'Consistent: yes' : 'Consistent: NO';
+      status.title = `checked at ${report.checkedAt}`;
+      $('consistency-checks').replaceChildren(...(report.invariants || []).map((inv) => {
+        const failed = inv.status !== 'PASS';
+        const detail = failed ? ((inv.violations || []).join('; ') || inv.description) : undefined;
+        return el('li', { class: failed ? 'fail' : 'pass', title: inv.description, 'data-check': inv.name },
+          el('span', { class: 'mono' }, inv.name), detail ? el('span', { class: 'detail' }, detail) : null);
+      }));
+      clear('consistency-load-error');
+    } catch (e) {
+      if (e === STALE) return;
+      delete status.dataset.consistent; // unknown is not "true"
+      status.textContent = 'Consistent: unknown';
+      $('consistency-checks').replaceChildren();
+      showError('consistency-load-error', e);
+    }
+  }
+
+  const loadLive = () => Promise.all([loadEvents(), loadConsistency()]);
+
+  // ---------------------------------------------------------------- 5. faults
+
+  const fetchFaults = latestOnly(() => api('GET', '/admin/faults', { auth: admin?.header }));
+
+  async function loadFaults() {
+    const section = $('faults');
+    try {
+      const state = (await fetchFaults()).data;
+      if (!state || state.enabled === false) {
+        section.hidden = true;
+        return;
+      }
+      section.hidden = false;
+      const armed = state.armed || [];
+      $('fault-armed').replaceChildren(...(armed.length === 0
+        ? [el('li', { class: 'empty' }, 'nothing armed')]
+        : armed.map((rule) => el('li', { 'data-rule': rule }, rule))));
+      const fired = state.fired || [];
+      $('fault-fired').replaceChildren(...(fired.length === 0
+        ? [el('li', { class: 'empty' }, 'nothing fired yet')]
+        : [...fired].reverse().map((f) => el('li', {},
+          `${time(f.at)} ${f.participant} ${f.point} xid=${f.xid ?? '–'}`, el('br'), el('span', { class: 'muted' }, f.rule)))));
+      clear('faults-load-error');
+    } catch (e) {
+      if (e === STALE) return;
+      if (e instanceof ApiError && e.status === 409) {
+        section.hidden = true; // started without twophase.faults.enabled=true
+        clear('faults-load-error');
+        return;
+      }
+      if (e.status !== 0) section.hidden = false; // a visible error, not a silently missing panel
+      showError('faults-load-error', e);
+    }
+  }
+
+  function faultRule() {
+    const action = $('fault-action').value;
+    const act = action === 'FAIL' ? `FAIL(${$('fault-code').value})`
+      : action === 'DELAY' ? `DELAY(${$('fault-delay').value.trim()})` : action;
+    return `${$('fault-participant').value}:${$('fault-point').value}:${act}:${SPANS}`;
+  }
+
+  function faultFormChanged() {
+    const action = $('fault-action').value;
+    for (const label of document.querySelectorAll('#fault-form [data-for-action]')) {
+      label.hidden = label.dataset.forAction !== action;
+    }
+    $('fault-rule-preview').textContent = faultRule();
+  }
+
+  async function armFault(event) {
+    event.preventDefault();
+    const button = $('fault-arm');
+    button.disabled = true;
+    try {
+      await api('POST', '/admin/faults', { body: { rule: faultRule() }, auth: admin?.header });
+      clear('fault-error');
+    } catch (e) {
+      showError('fault-error', e);
+    } finally {
+      button.disabled = false;
+    }
+    await refreshAll();
+  }
+
+  async function disarmFaults() {
+    try {
+      await api('DELETE', '/admin/faults', { auth: admin?.header });
+      clear('fault-error');
+    } catch (e) {
+      showError('fault-error', e);
+    }
+    await refreshAll();
+  }
+
+  // ---------------------------------------------------------------- 6. in-doubt branches
+
+  /** The operator's credentials: in this closure only, never in storage or cookies. */
+  let admin = null;
+
+  function renderBranches(branches) {
+    if (!Array.isArray(branches)) throw new Error('GET /admin/branches: expected a JSON array');
+    const tbody = $('branches-body');
+    syncRows(tbody, branches, (b) => `${b.participant} ${b.xid}`,
+      () => el('tr', {}, ...Array.from({ length: 8 }, () => el('td')),
+        el('td', { class: 'actions' },
+          el('button', { type: 'button', class: 'branch-commit' }, 'Commit'),
+          el('button', { type: 'button', class: 'branch-rollback' }, 'Rollback'))),
+      (row, b) => {
+        row.dataset.xid = b.xid;
+        row.dataset.participant = b.participant;
+        const cells = row.children;
+        cells[0].textContent = b.participant;
+        cells[1].textContent = b.xid;
+        cells[1].className = 'mono xid';
+        cells[2].textContent = b.decision ?? '';
+        cells[3].textContent = b.recommendation ?? '';
+        cells[3].className = 'recommendation';
+        cells[4].textContent = b.run ?? '';
+        cells[5].textContent = b.inFlight ? 'yes' : 'no';
+        cells[6].textContent = b.reason ?? '';
+        cells[6].className = 'reason';
+        cells[7].textContent = age(b.createdAt);
+        cells[7].title = String(b.createdAt ?? '');
+        const rec = String(b.recommendation || '').toUpperCase();
+        for (const [cls, kind] of [['branch-commit', 'COMMIT'], ['branch-rollback', 'ROLLBACK']]) {
+          const button = row.querySelector(`.${cls}`);
+          button.dataset.xid = b.xid;
+          button.classList.toggle('recommended', rec === kind);
+          button.title = rec === kind ? 'recommended by the transaction log' : '';
+        }
+      });
+    if (branches.length === 0) tbody.append(el('tr', { class: 'empty' }, el('td', { colSpan: 9 }, 'No in-doubt branches.')));
+  }
+
+  function showLoggedIn(loggedIn) {
+    $('admin-login-form').hidden = loggedIn;
+    $('admin-session').hidden = !loggedIn;
+    $('branches').hidden = !loggedIn;
+    $('admin-whoami').textContent = loggedIn ? admin.user : '';
+    if (!loggedIn) {
+      $('branches-body').replaceChildren();
+      clear('branches-load-error');
+    }
+  }
+
+  async function loadBranches() {
+    if (!admin) return;
+    const session = admin;
+    try {
+      const { data } = await api('GET', '/admin/branches', { auth: session.header });
+      if (admin !== session) return;
+      renderBranches(data);
+      clear('branches-load-error');
+    } catch (e) {
+      // Keeps the credentials: the user may log out, or the server may come back.
+      if (admin === session) showError('branches-load-error', e);
+    }
+  }
+
+  async function login(event) {
+    event.preventDefault();
+    const user = $('admin-user').value.trim();
+    const password = $('admin-password').value;
+    $('admin-password').value = '';
+    clear('admin-result');
+    try {
+      if (!user || !password) throw new Error('Enter the operator user and password.');
+      const header = basicAuth(user, password);
+      const { data } = await api('GET', '/admin/branches', { auth: header });
+      admin = { user, header };
+      renderBranches(data);
+      showLoggedIn(true);
+      clear('admin-error');
+    } catch (e) {
+      admin = null;
+      showLoggedIn(false);
+      showError('admin-error', e);
+    }
+    await refreshAll();
+  }
+
+  function logout() {
+    admin = null;
+    showLoggedIn(false);
+    clear('admin-error');
+    clear('admin-result');
+    refreshAll();
+  }
+
+  async function branchClicked(event) {
+    const button = event.target.closest('button.branch-commit, button.branch-rollback');
+    if (!button || !admin) return;
+    const kind = button.classList.contains('branch-commit') ? 'commit' : 'rollback';
+    button.disabled = true;
+    try {
+      const { data } = await api('POST', `/admin/branches/${kind}`,
+        { auth: admin.header, body: { xid: button.dataset.xid, force: false, reason: null } });
+      clear('admin-error');
+      const flags = [data.forced ? 'forced' : null, data.heuristic ? 'heuristic' : null].filter(Boolean).join(', ');
+      showResult('admin-result', `${data.outcome}${flags ? ` (${flags})` : ''}: ${data.message ?? ''}`
+        + (data.auditId ? ` [audit ${data.auditId}]` : ''), data.outcome);
+    } catch (e) {
+      clear('admin-result');
+      showError('admin-error', e);
+    } finally {
+      button.disabled = false;
+    }
+    await refreshAll();
+  }
+
+  // ---------------------------------------------------------------- refresh and wiring
+
+  let refreshed = 0;
+  let refreshing = Promise.resolve();
+
+  /**
+   * Reloads every panel; each panel shows its own load error. Refreshes run one after another, so
+   * body[data-refreshed] counts completed refreshes in order and a test waiting for it to grow
+   * after an action sees that action's effect.
+   */
+  function refreshAll() {
+    const run = () => Promise.all([loadAccounts(), loadArticles(), loadProducts(), loadLive(), loadFaults(), loadBranches()])
+      .catch((e) => console.error(e))
+      .then(() => {
+        refreshed += 1;
+        document.body.dataset.refreshed = String(refreshed);
+      });
+    refreshing = refreshing.then(run, run);
+    return refreshing;
+  }
+
+  async function poll() {
+    const wasDown = $('server-status').dataset.state === 'down';
+    try {
+      await loadLive();
+      // Back after a crash (a HALT fault, a restart): show what recovery left, in every panel.
+      if (wasDown && $('server-status').dataset.state === 'up') await refreshAll();
+    } finally {
+      setTimeout(poll, POLL_MS);
+    }
+  }
+
+  function start() {
+    $('transfer-form').addEventListener('submit', submitTransfer);
+    $('articles-body').addEventListener('click', likeClicked);
+    $('order-form').addEventListener('submit', submitOrder);
+    $('fault-form').addEventListener('submit', armFault);
+    $('fault-form').addEventListener('change', faultFormChanged);
+    $('fault-form').addEventListener('input', faultFormChanged);
+    $('fault-disarm').addEventListener('click', disarmFaults);
+    $('admin-login-form').addEventListener('submit', login);
+    $('admin-logout').addEventListener('click', logout);
+    $('branches-body').addEventListener('click', branchClicked);
+    faultFormChanged();
+    refreshAll().then(() => setTimeout(poll, POLL_MS));
+  }
+
+  start();
+})();
