@@ -1,0 +1,252 @@
+package dev.twophase.demo.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.twophase.coordinator.fault.FaultInjector;
+
+/**
+ * The web page at {@code /}, as a person uses it, in headless Chromium (Debian's chromium and
+ * chromium-driver, driven by Selenium) against the demo on its embedded default: H2 for both
+ * banks and the embedded broker, nothing else. Every step leaves a screenshot under
+ * {@code target/browser-screenshots/}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "twophase.faults.enabled=true",
+        "twophase.console.remote.users.ops.password=ops-secret-1",
+        "twophase.console.remote.users.ops.role=operator",
+        "twophase.console.remote.users.watch.password=watch-secret-1",
+        "twophase.console.remote.users.watch.role=monitor"})
+class WebPageBrowserIT {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
+
+    private static WebDriver browser;
+    private static Path profile;
+
+    @LocalServerPort
+    int port;
+
+    private String step;
+    private int shot;
+
+    @DynamicPropertySource
+    static void embeddedDefault(DynamicPropertyRegistry registry) {
+        // H2 needs an explicit ./ for a relative path.
+        registry.add("twophase.data-dir", () -> "./target/browser-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("The browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
+                    + CHROMEDRIVER + "): apt-get install -y chromium chromium-driver, or run scripts/prepare-local-services.sh");
+        }
+        Files.createDirectories(SCREENSHOTS);
+        profile = Files.createTempDirectory("twophase-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // Without the background-networking flags Chromium keeps dialling out, which this machine refuses.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1280,1800", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void open(TestInfo test) {
+        step = test.getTestMethod().orElseThrow().getName();
+        shot = 0;
+        FaultInjector.instance().disarm();
+        FaultInjector.instance().clearFired();
+        browser.get("http://127.0.0.1:" + port + "/");
+        awaitRefreshAfter(0);
+    }
+
+    @AfterEach
+    void disarm() {
+        FaultInjector.instance().disarm();
+    }
+
+    @Test
+    void aTransferChangesBothBalancesOnThePage() throws IOException {
+        long a = cents("balance-A-0001");
+        long b = cents("balance-B-0001");
+        screenshot("before");
+
+        transfer("A:A-0001", "B:B-0001", "12.34");
+
+        await().until(d -> cents("balance-A-0001") == a - 1234 && cents("balance-B-0001") == b + 1234);
+        assertThat(byId("transfer-result").isDisplayed()).isTrue();
+        assertThat(byId("transfer-error").isDisplayed()).isFalse();
+        await().until(d -> consistent());
+        screenshot("after");
+    }
+
+    @Test
+    void aTransferWithInsufficientFundsShowsTheErrorAndLeavesTheBalancesAlone() throws IOException {
+        long a = cents("balance-A-0002");
+        long b = cents("balance-B-0002");
+        long mark = refreshed();
+
+        transfer("A:A-0002", "B:B-0002", "5000.00");
+
+        await().until(d -> byId("transfer-error").isDisplayed());
+        assertThat(byId("transfer-error").getText()).containsIgnoringCase("insufficient");
+        awaitRefreshAfter(mark);
+        assertThat(cents("balance-A-0002")).isEqualTo(a);
+        assertThat(cents("balance-B-0002")).isEqualTo(b);
+        screenshot("refused");
+    }
+
+    @Test
+    void aLikeAndAnOrderUpdateThePage() throws IOException {
+        long likes = Long.parseLong(byId("likes-art-2").getAttribute("data-count"));
+        long stock = Long.parseLong(byId("stock-SKU-MUG").getAttribute("data-stock"));
+        WebElement user = byId("like-user");
+        user.clear();
+        user.sendKeys("browser-" + UUID.randomUUID().toString().substring(0, 6));
+
+        byId("like-art-2").click();
+        await().until(d -> Long.parseLong(byId("likes-art-2").getAttribute("data-count")) == likes + 1);
+        screenshot("liked");
+
+        new Select(byId("order-sku")).selectByValue("SKU-MUG");
+        fill("order-quantity", "2");
+        fill("order-user", "browser-buyer");
+        new Select(byId("order-strategy")).selectByValue("OPTIMISTIC");
+        byId("order-submit").click();
+        await().until(d -> Long.parseLong(byId("stock-SKU-MUG").getAttribute("data-stock")) == stock - 2);
+        assertThat(byId("order-result").isDisplayed()).isTrue();
+        await().until(d -> browser.findElements(By.cssSelector("#events [data-event-type='order']")).size() > 0);
+        screenshot("ordered");
+    }
+
+    @Test
+    void withAFaultArmedAfterPrepareATransferIsRefusedAndNothingChanges() throws IOException {
+        assertThat(byId("faults").isDisplayed()).as("fault injection is enabled, so the panel shows").isTrue();
+        long a = cents("balance-A-0003");
+        long b = cents("balance-B-0003");
+        new Select(byId("fault-participant")).selectByValue("bank-b");
+        new Select(byId("fault-point")).selectByValue("AFTER_PREPARE");
+        new Select(byId("fault-action")).selectByValue("FAIL");
+        new Select(byId("fault-code")).selectByValue("XA_RBROLLBACK");
+        byId("fault-arm").click();
+        await().until(d -> byId("fault-armed").getText().contains("bank-b:AFTER_PREPARE:FAIL(XA_RBROLLBACK)"));
+        assertThat(FaultInjector.instance().armed()).hasSize(1);
+        screenshot("armed");
+
+        long mark = refreshed();
+        transfer("A:A-0003", "B:B-0003", "7.00");
+
+        await().until(d -> byId("transfer-error").isDisplayed());
+        assertThat(byId("transfer-error").getText()).containsIgnoringCase("rolled back");
+        awaitRefreshAfter(mark);
+        assertThat(cents("balance-A-0003")).isEqualTo(a);
+        assertThat(cents("balance-B-0003")).isEqualTo(b);
+        assertThat(FaultInjector.instance().fired()).hasSize(1);
+        await().until(d -> consistent());
+        screenshot("refused");
+    }
+
+    @Test
+    void theAdminPanelNeedsAConsoleUserAndListsTheInDoubtBranches() throws IOException {
+        fill("admin-user", "ops");
+        fill("admin-password", "not-the-password");
+        byId("admin-login").click();
+        await().until(d -> byId("admin-error").isDisplayed());
+        assertThat(byId("admin-error").getText()).contains("Admin login required");
+        screenshot("wrong-password");
+
+        fill("admin-password", "ops-secret-1");
+        byId("admin-login").click();
+        await().until(d -> byId("branches").isDisplayed() && !byId("admin-error").isDisplayed());
+        assertThat(browser.findElements(By.cssSelector("#branches [data-xid]"))).as("nothing is in doubt").isEmpty();
+        screenshot("logged-in");
+    }
+
+    // ---- helpers
+
+    private void transfer(String from, String to, String amount) {
+        new Select(byId("transfer-from")).selectByValue(from);
+        new Select(byId("transfer-to")).selectByValue(to);
+        fill("transfer-amount", amount);
+        byId("transfer-submit").click();
+    }
+
+    private void fill(String id, String text) {
+        WebElement input = byId(id);
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private boolean consistent() {
+        return "true".equals(byId("consistency-status").getAttribute("data-consistent"));
+    }
+
+    private long cents(String id) {
+        return Long.parseLong(byId(id).getAttribute("data-cents"));
+    }
+
+    private WebElement byId(String id) {
+        return browser.findElement(By.id(id));
+    }
+
+    /** How many full refreshes the page has finished (page load, and one after each action). */
+    private long refreshed() {
+        Object value = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.body.dataset.refreshed || '0'");
+        return Long.parseLong(value.toString());
+    }
+
+    /** Waits until the page has finished a full refresh after {@code mark} (taken before an action). */
+    private void awaitRefreshAfter(long mark) {
+        await().until(d -> refreshed() > mark);
+    }
+
+    private static WebDriverWait await() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15), Duration.ofMillis(100));
+    }
+
+    private void screenshot(String what) throws IOException {
+        Path file = SCREENSHOTS.resolve(String.format("%s-%02d-%s.png", step, ++shot, what));
+        Path taken = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(taken, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
