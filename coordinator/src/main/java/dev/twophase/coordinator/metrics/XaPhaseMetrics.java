@@ -1,5 +1,7 @@
 package dev.twophase.coordinator.metrics;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import javax.transaction.xa.XAException;
@@ -29,6 +31,7 @@ public final class XaPhaseMetrics {
     public static final String TIMER = "twophase.xa.phase";
 
     private static final CompositeMeterRegistry REGISTRY = new CompositeMeterRegistry();
+    private static final Map<TimerKey, Timer> TIMERS = new ConcurrentHashMap<>();
 
     private XaPhaseMetrics() {
     }
@@ -49,9 +52,15 @@ public final class XaPhaseMetrics {
     }
 
     static void record(String participant, String phase, String outcome, long nanos) {
-        Timer.builder(TIMER).description("Duration of XA two-phase calls, per participant, phase and outcome")
-                .tag("participant", participant).tag("phase", phase).tag("outcome", outcome)
-                .register(REGISTRY).record(nanos, TimeUnit.NANOSECONDS);
+        // On the commit path: look the timer up once per tag set instead of building its id on every call.
+        // The composite timer stays valid as registries are bound and unbound.
+        TIMERS.computeIfAbsent(new TimerKey(participant, phase, outcome), key -> Timer.builder(TIMER)
+                .description("Duration of XA two-phase calls, per participant, phase and outcome")
+                .tag("participant", key.participant()).tag("phase", key.phase()).tag("outcome", key.outcome())
+                .register(REGISTRY)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private record TimerKey(String participant, String phase, String outcome) {
     }
 
     @FunctionalInterface

@@ -37,6 +37,18 @@ class XaPhaseMetricsTest {
         assertThat(count("commit", "ok")).isEqualTo(1);
         assertThat(count("commit_one_phase", "ok")).isEqualTo(1);
         assertThat(count("rollback", "XAER_RMFAIL")).isEqualTo(1);
+
+        // A registry bound later still gets the timers that already exist.
+        SimpleMeterRegistry later = new SimpleMeterRegistry();
+        XaPhaseMetrics.bindTo(later);
+        try {
+            wrapped.prepare(null);
+            assertThat(later.find(XaPhaseMetrics.TIMER).tag("participant", "bank-x").tag("phase", "prepare").tag("outcome", "ok")
+                    .timer().count()).isEqualTo(1);
+            assertThat(count("prepare", "ok")).isEqualTo(2);
+        } finally {
+            XaPhaseMetrics.unbind(later);
+        }
     }
 
     private long count(String phase, String outcome) {
