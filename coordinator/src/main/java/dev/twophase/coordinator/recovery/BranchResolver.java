@@ -75,32 +75,20 @@ final class BranchResolver {
     }
 
     ScanResult resolve(String participant, Supplier<XAResource> connect) {
-        XAResource xa;
         Xid[] found;
+        XAResource xa;
         try {
+            found = scan(atomikos, participant, connect);
             xa = connect.get();
-            if (xa == null) {
-                return failed(participant, "no XAResource: Atomikos could not connect to the participant");
-            }
-            found = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
-        } catch (XAException | RuntimeException first) {
-            // The recovery connection may have been closed under us (LiveAtomikos.refresh): renew it once.
-            try {
-                if (!atomikos.refresh(participant) || (xa = connect.get()) == null) {
-                    return failed(participant, "recover failed" + describe(first));
-                }
-                found = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
-                log.info("Recovery renewed the recovery connection of {} after: {}", participant, describe(first));
-            } catch (XAException | RuntimeException e) {
-                return failed(participant, "recover failed" + describe(e));
-            }
+        } catch (XAException | RuntimeException e) {
+            return failed(participant, "recover failed" + describe(e));
         }
         Instant now = clock.instant();
         int others = 0;
         Memory memory = memories.computeIfAbsent(participant, p -> new Memory());
         Set<XidText.Key> present = new HashSet<>();
         Tally tally = new Tally(memory);
-        for (Xid xid : found == null ? new Xid[0] : found) {
+        for (Xid xid : found) {
             XidText.Key key = XidText.key(xid);
             if (!incarnation.owns(xid)) {
                 others++;
@@ -127,6 +115,36 @@ final class BranchResolver {
         memory.reported.keySet().retainAll(present);
         return new ScanResult(participant, true, tally.error, Map.copyOf(tally.pending), tally.committed,
                 tally.rolledBack, tally.heuristic);
+    }
+
+    /**
+     * {@code XAResource.recover} on the participant's recovery XAResource; when that fails, makes
+     * Atomikos renew the connection once and scans again (see {@link AtomikosAccess#refresh}: its
+     * commit retries close that connection without replacing it). Used by recovery passes and the
+     * console alike.
+     *
+     * @return the prepared branches the participant lists, never {@code null}
+     */
+    static Xid[] scan(AtomikosAccess atomikos, String participant, Supplier<XAResource> connect) throws XAException {
+        try {
+            return recoverOnce(connect);
+        } catch (XAException | RuntimeException first) {
+            if (!atomikos.refresh(participant)) {
+                throw first;
+            }
+            Xid[] found = recoverOnce(connect);
+            log.info("Recovery renewed the recovery connection of {} after: {}", participant, describe(first));
+            return found;
+        }
+    }
+
+    private static Xid[] recoverOnce(Supplier<XAResource> connect) throws XAException {
+        XAResource xa = connect.get();
+        if (xa == null) {
+            throw new IllegalStateException("no XAResource: Atomikos could not connect to the participant");
+        }
+        Xid[] found = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+        return found == null ? new Xid[0] : found;
     }
 
     /** {@code " with <code>: <message>"} for an XAException (and its cause), {@code ": <exception>"} otherwise. */

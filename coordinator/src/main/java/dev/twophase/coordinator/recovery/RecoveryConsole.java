@@ -137,7 +137,8 @@ public final class RecoveryConsole implements CoordinatorMXBean {
     @Override
     public List<LogRecordView> listLogRecords() {
         List<PendingRecord> records = recovery.atomikos().pendingRecords();
-        List<Found> prepared = records.isEmpty() ? List.of() : scanQuietly();
+        // Without a full scan the branch counts would read 0 where they are unknown: fail like a listing.
+        List<Found> prepared = records.isEmpty() ? List.of() : scan();
         List<LogRecordView> views = new ArrayList<>();
         for (PendingRecord r : records) {
             long branches = prepared.stream().filter(f -> XidText.gtrid(f.xid()).equals(r.id())).count();
@@ -376,15 +377,6 @@ public final class RecoveryConsole implements CoordinatorMXBean {
         }
     }
 
-    private List<Found> scanQuietly() {
-        try {
-            return scan();
-        } catch (RuntimeException e) {
-            log.warn("The console could not scan the participants: {}", e.toString());
-            return List.of();
-        }
-    }
-
     private List<Found> scanLocked() {
         List<Found> found = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -394,20 +386,11 @@ public final class RecoveryConsole implements CoordinatorMXBean {
             String name = p.getKey();
             Instant now = recovery.clock().instant();
             try {
-                Xid[] xids;
-                try {
-                    xids = recover(p.getValue());
-                } catch (XAException | RuntimeException first) {
-                    // The recovery connection may have been closed under us (LiveAtomikos.refresh): renew it once.
-                    if (!recovery.atomikos().refresh(name)) {
-                        throw first;
-                    }
-                    xids = recover(p.getValue());
-                }
+                Xid[] xids = BranchResolver.scan(recovery.atomikos(), name, p.getValue());
                 int ours = 0;
                 int others = 0;
                 java.util.Set<String> seen = new java.util.HashSet<>();
-                for (Xid xid : xids == null ? new Xid[0] : xids) {
+                for (Xid xid : xids) {
                     if (!incarnation.owns(xid)) {
                         others++;
                     } else if (seen.add(XidText.of(xid))) {
@@ -428,14 +411,6 @@ public final class RecoveryConsole implements CoordinatorMXBean {
         }
         found.sort(Comparator.comparing(Found::text).thenComparing(Found::participant));
         return found;
-    }
-
-    private static Xid[] recover(Supplier<XAResource> resource) throws XAException {
-        XAResource xa = resource.get();
-        if (xa == null) {
-            throw new IllegalStateException("no XAResource: Atomikos could not connect to the participant");
-        }
-        return xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
     }
 
     private BranchView view(Found f) {

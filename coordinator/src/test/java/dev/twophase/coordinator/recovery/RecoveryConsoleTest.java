@@ -325,10 +325,38 @@ class RecoveryConsoleTest {
     }
 
     @Test
-    void recoverNowStartsAPassOnlyWhileRecoveryRuns() {
+    void recoverNowStartsAPassOnlyWhileRecoveryRuns() throws Exception {
+        TestXid undecided = earlierRun(2, 1);
         atomikos.register(bankA);
         console();
         assertThat(console.recoverNow().getOutcome()).as("not started").isEqualTo("FAILED");
+
+        recovery.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> recovery.passes() >= 1);
+            bankA.prepared(undecided);
+            long before = recovery.passes();
+            ActionResult started = console.recoverNow();
+            assertThat(started.getOutcome()).isEqualTo("STARTED");
+            // Passes come 2 s apart; within 1.5 s only the requested one can have run.
+            org.awaitility.Awaitility.await().atMost(Duration.ofMillis(1500)).until(() -> recovery.passes() > before);
+            assertThat(bankA.state(undecided)).as("the requested pass rolled back the earlier run's branch").isEqualTo(State.ROLLED_BACK);
+            assertThat(audit.read()).extracting(r -> r.get("phase") + " " + r.get("action") + " " + r.get("outcome"))
+                    .contains("outcome recover STARTED");
+        } finally {
+            recovery.stop();
+        }
+    }
+
+    @Test
+    void listsTheLogRecordsOnlyWhenEveryParticipantCouldBeScanned() {
+        TestXid decided = earlierRun(1, 1);
+        bankA.prepared(decided).unreachable(XAException.XAER_RMFAIL);
+        atomikos.register(bankA).pending(decided.gtrid(), "COMMITTING", STARTED.toEpochMilli());
+        console();
+
+        assertThatThrownBy(() -> console.listLogRecords()).as("a count of 0 prepared branches would be a guess")
+                .hasMessageContaining("cannot scan every participant");
     }
 
     private static TestXid earlierRun(int counter, int branch) {
