@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+
+import dev.twophase.coordinator.xa.PlainXid;
+import dev.twophase.coordinator.xa.XidText;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQXAConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,7 @@ class ArtemisBrokerProcessIT {
     @Test
     void preparedSendSurvivesBrokerKillAndIsDeliveredOnceCommittedAfterRestart() throws Exception {
         broker = ArtemisBrokerProcess.start(Path.of("target", "artemis-it-" + UUID.randomUUID()));
-        Xid xid = new TestXid(0x7470, "transfer-1", "branch-broker");
+        Xid xid = PlainXid.of(0x7470, "transfer-1", "branch-broker");
 
         try (ActiveMQXAConnectionFactory factory = new ActiveMQXAConnectionFactory(broker.url());
                 XAConnection connection = factory.createXAConnection();
@@ -54,7 +55,7 @@ class ArtemisBrokerProcessIT {
         }
 
         try (BrokerProbe probe = new BrokerProbe(broker.url())) {
-            assertThat(ids(probe.preparedTransactions())).containsExactly(TestXid.id(xid));
+            assertThat(ids(probe.preparedTransactions())).containsExactly(XidText.key(xid));
             assertThat(probe.messageCount(QUEUE)).isZero();
 
             broker.kill();
@@ -62,7 +63,7 @@ class ArtemisBrokerProcessIT {
             broker.restart();
             assertThat(broker.isAlive()).isTrue();
 
-            assertThat(ids(probe.preparedTransactions())).containsExactly(TestXid.id(xid));
+            assertThat(ids(probe.preparedTransactions())).containsExactly(XidText.key(xid));
             assertThat(probe.messageCount(QUEUE)).isZero();
 
             try (ActiveMQXAConnectionFactory factory = new ActiveMQXAConnectionFactory(broker.url());
@@ -119,34 +120,8 @@ class ArtemisBrokerProcessIT {
                 .hasMessageContaining(ArtemisBrokerProcess.BROKER_URL_ENV);
     }
 
-    private static List<String> ids(List<Xid> xids) {
-        return xids.stream().map(TestXid::id).toList();
-    }
-
-    /** A plain Xid; the broker returns its own Xid class, so tests compare format id and bytes. */
-    private record TestXid(int formatId, byte[] gtrid, byte[] bqual) implements Xid {
-
-        TestXid(int formatId, String gtrid, String bqual) {
-            this(formatId, gtrid.getBytes(StandardCharsets.UTF_8), bqual.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static String id(Xid xid) {
-            return xid.getFormatId() + ":" + Arrays.toString(xid.getGlobalTransactionId()) + ":" + Arrays.toString(xid.getBranchQualifier());
-        }
-
-        @Override
-        public int getFormatId() {
-            return formatId;
-        }
-
-        @Override
-        public byte[] getGlobalTransactionId() {
-            return gtrid.clone();
-        }
-
-        @Override
-        public byte[] getBranchQualifier() {
-            return bqual.clone();
-        }
+    /** The broker returns its own Xid class, so branches are compared by format id and bytes. */
+    private static List<XidText.Key> ids(List<Xid> xids) {
+        return xids.stream().map(XidText::key).toList();
     }
 }

@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.twophase.cli.TwophaseCli;
 import dev.twophase.coordinator.console.AuditLog;
 import dev.twophase.coordinator.fault.FaultInjector;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.demo.support.Api;
 import dev.twophase.demo.support.RealParticipantsTest;
 
@@ -239,6 +240,11 @@ class ConsoleIT extends RealParticipantsTest {
         assertThat(stats.path("coordinator").path("committed").asLong()).isGreaterThanOrEqualTo(consoleCommittedBefore + 1);
         assertThat(stats.path("coordinator").path("tmName").asText()).isEqualTo("it-" + ProcessHandle.current().pid());
         assertThat(stats.path("participants")).extracting(p -> p.path("name").asText()).contains("bank-a", "bank-b", "broker");
+        assertThat(stats.path("participants")).as("the participant beans report the latest scan")
+                .allSatisfy(p -> {
+                    assertThat(p.path("reachable").asBoolean()).isTrue();
+                    assertThat(p.path("lastScanAt").asText()).isNotBlank();
+                });
 
         JsonNode health = new Api(port).get("/actuator/health").body();
         assertThat(health.path("components").path("recoveryLog").path("status").asText()).isEqualTo("UP");
@@ -306,24 +312,7 @@ class ConsoleIT extends RealParticipantsTest {
     private static Xid earlierRunXid(int counter, String branch) {
         String tm = "it-" + ProcessHandle.current().pid() + ".";
         long anHourAgo = System.currentTimeMillis() - 3_600_000L;
-        byte[] gtrid = (tm + anHourAgo + String.format("%05d", counter)).getBytes(StandardCharsets.US_ASCII);
-        byte[] bqual = (tm + branch).getBytes(StandardCharsets.US_ASCII);
-        return new Xid() {
-            @Override
-            public int getFormatId() {
-                return 4660;
-            }
-
-            @Override
-            public byte[] getGlobalTransactionId() {
-                return gtrid;
-            }
-
-            @Override
-            public byte[] getBranchQualifier() {
-                return bqual;
-            }
-        };
+        return PlainXid.of(4660, tm + anHourAgo + String.format("%05d", counter), tm + branch);
     }
 
     /** A branch prepared on bank A with an id of this coordinator from an hour ago and no log record, as a crash leaves it. */
