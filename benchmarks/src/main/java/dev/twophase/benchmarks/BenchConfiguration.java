@@ -1,0 +1,183 @@
+package dev.twophase.benchmarks;
+
+import java.time.Duration;
+
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.autoconfigure.jms.JmsAutoConfiguration;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.transaction.jta.JtaTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.atomikos.jdbc.AtomikosDataSourceBean;
+import com.atomikos.jms.AtomikosConnectionFactoryBean;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.twophase.participants.JdbcParticipantSettings;
+import dev.twophase.participants.JdbcParticipants;
+import dev.twophase.participants.artemis.ArtemisParticipant;
+
+/**
+ * The participants of every mode, side by side in one application context: the coordinator
+ * (twophase's own Atomikos auto-configuration, as in the demo), the XA pools and broker factory built
+ * the way the demo builds them, and plain pools and a plain cached JMS factory on the same servers
+ * for the baselines.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableAutoConfiguration(exclude = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+        JdbcTemplateAutoConfiguration.class, FlywayAutoConfiguration.class, JmsAutoConfiguration.class,
+        ArtemisAutoConfiguration.class})
+class BenchConfiguration {
+
+    static final String BANK_A = "bench-a";
+    static final String BANK_B = "bench-b";
+    static final String BROKER = "bench-broker";
+
+    @Bean(initMethod = "init", destroyMethod = "close")
+    AtomikosDataSourceBean xaBankA(BenchSettings s) {
+        return JdbcParticipants.dataSource(new JdbcParticipantSettings(BANK_A, s.pgUrl(), s.pgUser(), s.pgPassword(),
+                s.poolSize(), s.poolSize(), Duration.ofSeconds(30)));
+    }
+
+    @Bean(initMethod = "init", destroyMethod = "close")
+    AtomikosDataSourceBean xaBankB(BenchSettings s) {
+        return JdbcParticipants.dataSource(new JdbcParticipantSettings(BANK_B, s.mysqlUrl(), s.mysqlUser(), s.mysqlPassword(),
+                s.poolSize(), s.poolSize(), Duration.ofSeconds(30)));
+    }
+
+    @Bean(initMethod = "init", destroyMethod = "close")
+    AtomikosConnectionFactoryBean xaBroker(BenchSettings s) {
+        ArtemisParticipant.preflight(BROKER, s.brokerUrl(), null, null);
+        return ArtemisParticipant.connectionFactory(BROKER, s.brokerUrl(), null, null, s.poolSize());
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource localBankA(BenchSettings s) {
+        return hikari("local-a", s.pgUrl(), s.pgUser(), s.pgPassword(), s.poolSize());
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource localBankB(BenchSettings s) {
+        return hikari("local-b", s.mysqlUrl(), s.mysqlUser(), s.mysqlPassword(), s.poolSize());
+    }
+
+    @Bean(destroyMethod = "destroy")
+    CachingConnectionFactory localBroker(BenchSettings s) {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(s.brokerUrl());
+        // A persistent send outside a transaction returns once the broker has journalled it (Artemis's default, made explicit).
+        factory.setBlockOnDurableSend(true);
+        CachingConnectionFactory cached = new CachingConnectionFactory(factory);
+        cached.setSessionCacheSize(s.poolSize());
+        cached.setCacheProducers(true);
+        return cached;
+    }
+
+    @Bean
+    Participants participants(@Qualifier("xaBankA") AtomikosDataSourceBean xaBankA,
+            @Qualifier("xaBankB") AtomikosDataSourceBean xaBankB, AtomikosConnectionFactoryBean xaBroker,
+            @Qualifier("localBankA") HikariDataSource localBankA, @Qualifier("localBankB") HikariDataSource localBankB,
+            CachingConnectionFactory localBroker, JtaTransactionManager jta) {
+        // As the demo's JmsTemplate: with JTA the session joins the global transaction.
+        JmsTemplate xaJms = new JmsTemplate(xaBroker);
+        xaJms.setSessionTransacted(true);
+        xaJms.setDestinationResolver(ArtemisParticipant.destinationResolver());
+        JmsTemplate plainJms = new JmsTemplate(localBroker);
+        plainJms.setDestinationResolver(ArtemisParticipant.destinationResolver());
+        plainJms.setSessionTransacted(false);
+        plainJms.setExplicitQosEnabled(true);
+        plainJms.setDeliveryPersistent(true);
+        return new Participants(new JdbcTemplate(xaBankA), new JdbcTemplate(xaBankB), xaJms, new TransactionTemplate(jta),
+                new JdbcTemplate(localBankA), new JdbcTemplate(localBankB), plainJms,
+                new TransactionTemplate(new DataSourceTransactionManager(localBankA)),
+                new TransactionTemplate(new DataSourceTransactionManager(localBankB)));
+    }
+
+    private static HikariDataSource hikari(String name, String url, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        // Connections stay in manual-commit mode, so a transaction costs no autocommit switch (a round trip on MySQL).
+        config.setAutoCommit(false);
+        return new HikariDataSource(config);
+    }
+
+    /** The templates each mode runs its statements with. */
+    record Participants(JdbcTemplate xaA, JdbcTemplate xaB, JmsTemplate xaJms, TransactionTemplate jta,
+            JdbcTemplate localA, JdbcTemplate localB, JmsTemplate plainJms, TransactionTemplate localTxA,
+            TransactionTemplate localTxB) {
+
+        /** Runs one transfer the way {@code mode} does. */
+        void transfer(Mode mode, TransferWork.Transfer t) {
+            switch (mode) {
+                case XA_DBS_BROKER -> jta.executeWithoutResult(st -> {
+                    crossBank(xaA, xaB, t);
+                    TransferWork.publish(xaJms, t);
+                });
+                case XA_DBS -> jta.executeWithoutResult(st -> crossBank(xaA, xaB, t));
+                case BASELINE -> {
+                    localTxA.executeWithoutResult(st -> {
+                        TransferWork.register(localA, t);
+                        bankASide(localA, t);
+                    });
+                    localTxB.executeWithoutResult(st -> bankBSide(localB, t));
+                    TransferWork.publish(plainJms, t);
+                }
+                case ONE_PHASE_XA -> jta.executeWithoutResult(st -> sameBank(xaA, t));
+                case LOCAL -> localTxA.executeWithoutResult(st -> sameBank(localA, t));
+            }
+        }
+
+        /** Bank A's rows first (the demo's lock order: bank A before bank B). */
+        private static void crossBank(JdbcTemplate a, JdbcTemplate b, TransferWork.Transfer t) {
+            TransferWork.register(a, t);
+            bankASide(a, t);
+            bankBSide(b, t);
+        }
+
+        private static void bankASide(JdbcTemplate a, TransferWork.Transfer t) {
+            if (t.fromBank().equals("A")) {
+                TransferWork.debit(a, t);
+            } else {
+                TransferWork.credit(a, t);
+            }
+        }
+
+        private static void bankBSide(JdbcTemplate b, TransferWork.Transfer t) {
+            if (t.fromBank().equals("B")) {
+                TransferWork.debit(b, t);
+            } else {
+                TransferWork.credit(b, t);
+            }
+        }
+
+        /** Both accounts in one bank, locked in id order. */
+        private static void sameBank(JdbcTemplate a, TransferWork.Transfer t) {
+            TransferWork.register(a, t);
+            if (t.from().compareTo(t.to()) < 0) {
+                TransferWork.debit(a, t);
+                TransferWork.credit(a, t);
+            } else {
+                TransferWork.credit(a, t);
+                TransferWork.debit(a, t);
+            }
+        }
+    }
+
+}

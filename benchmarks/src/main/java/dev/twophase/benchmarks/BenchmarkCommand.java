@@ -1,0 +1,266 @@
+package dev.twophase.benchmarks;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.twophase.testing.ArtemisBrokerProcess;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code twophase-benchmarks}: runs the transfer flow in every {@link Mode} at every client count
+ * against the local PostgreSQL, MySQL/MariaDB and an Artemis broker, prints the table and writes it,
+ * with the machine and versions, to a Markdown file.
+ */
+@Command(name = "twophase-benchmarks", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures the price of atomicity: the transfer flow under XA and without it, in one run.")
+public final class BenchmarkCommand implements Callable<Integer> {
+
+    @Option(names = "--modes", split = ",", defaultValue = "a,b,c,d-xa,d-local",
+            description = "Modes to run: a (XA over PostgreSQL + MySQL + broker), b (XA over the two databases), c (baseline:"
+                    + " two local transactions and a persistent send), d-xa / d-local (one participant via XA vs a local"
+                    + " transaction), d (both). Default: ${DEFAULT-VALUE}")
+    List<String> modes;
+
+    @Option(names = "--clients", split = ",", defaultValue = "1,8,32", description = "Client counts. Default: ${DEFAULT-VALUE}")
+    List<Integer> clients;
+
+    @Option(names = "--warmup", defaultValue = "5s", description = "Warm-up before each measurement, e.g. 5s. Default: ${DEFAULT-VALUE}")
+    String warmup;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds per measurement. Default: ${DEFAULT-VALUE}")
+    int rounds;
+
+    @Option(names = "--round", defaultValue = "5s", description = "Length of a round, e.g. 5s. Default: ${DEFAULT-VALUE}")
+    String round;
+
+    @Option(names = "--jit-warmup", defaultValue = "30s",
+            description = "Before any measurement, every mode runs with 8 clients for its share of this time, so the JIT has compiled"
+                    + " the code paths (the XA path runs far fewer transactions per second than the others). Default: ${DEFAULT-VALUE}")
+    String jitWarmup;
+
+    @Option(names = "--parallel-phases", description = "Run the coordinator with twophase.coordinator.parallel-phases=true.")
+    boolean parallelPhases;
+
+    @Option(names = "--accounts", defaultValue = "1000", description = "Accounts per bank the transfers pick from. Default: ${DEFAULT-VALUE}")
+    int accounts;
+
+    @Option(names = "--pg-url", defaultValue = "${env:TWOPHASE_BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/twophase_bench_a}",
+            description = "Bank A (PostgreSQL). Default: ${DEFAULT-VALUE}")
+    String pgUrl;
+
+    @Option(names = "--pg-user", defaultValue = "${env:TWOPHASE_BENCH_PG_USER:-twophase}")
+    String pgUser;
+
+    @Option(names = "--pg-password", defaultValue = "${env:TWOPHASE_BENCH_PG_PASSWORD:-twophase}")
+    String pgPassword;
+
+    @Option(names = "--mysql-url", defaultValue = "${env:TWOPHASE_BENCH_MYSQL_URL:-jdbc:mysql://127.0.0.1:3306/twophase_bench_b?sslMode=DISABLED&allowPublicKeyRetrieval=true}",
+            description = "Bank B (MySQL/MariaDB). Default: ${DEFAULT-VALUE}")
+    String mysqlUrl;
+
+    @Option(names = "--mysql-user", defaultValue = "${env:TWOPHASE_BENCH_MYSQL_USER:-twophase}")
+    String mysqlUser;
+
+    @Option(names = "--mysql-password", defaultValue = "${env:TWOPHASE_BENCH_MYSQL_PASSWORD:-twophase}")
+    String mysqlPassword;
+
+    @Option(names = "--broker-url", description = "A running Artemis broker (core protocol). Default: start one in its own JVM under --work-dir.")
+    String brokerUrl;
+
+    @Option(names = "--work-dir", defaultValue = "benchmarks/target/bench-work",
+            description = "Recovery log, broker journal and fsync probe file. Default: ${DEFAULT-VALUE}")
+    Path workDir;
+
+    @Option(names = "--output", description = "Also write the results as Markdown to this file, e.g. docs/benchmark-results.md.")
+    Path output;
+
+    private final PrintStream out;
+    private final String[] args;
+    private Report report;
+
+    BenchmarkCommand(PrintStream out, String[] args) {
+        this.out = out;
+        this.args = args.clone();
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs the command; returns the exit code (0 done and every check passed, 1 a check failed or a run had errors, 2 usage). */
+    static int run(PrintStream out, PrintStream err, String... args) {
+        BenchmarkCommand command = new BenchmarkCommand(out, args);
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            err.println("twophase-benchmarks: " + e.getMessage());
+            if (!(e instanceof IllegalArgumentException)) {
+                e.printStackTrace(err);
+            }
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** The last run's report (for tests). */
+    Report report() {
+        return report;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Set<Mode> selected = selectedModes();
+        Duration warmupTime = duration("--warmup", warmup);
+        Duration roundTime = duration("--round", round);
+        Duration jitTime = duration("--jit-warmup", jitWarmup);
+        if (rounds < 1 || clients.isEmpty() || clients.stream().anyMatch(c -> c < 1) || accounts < 2) {
+            throw new IllegalArgumentException("--rounds and every --clients value must be at least 1, --accounts at least 2");
+        }
+        int maxClients = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
+        Path work = workDir.toAbsolutePath().normalize();
+        Files.createDirectories(work);
+
+        ArtemisBrokerProcess broker = null;
+        String url = brokerUrl;
+        if (url == null) {
+            broker = ArtemisBrokerProcess.start(work.resolve("broker"));
+            url = broker.url();
+            out.println("Started an Artemis broker in its own JVM at " + url + " (journal in " + work.resolve("broker") + ")");
+        }
+        try {
+            BenchSettings settings = new BenchSettings(pgUrl, pgUser, pgPassword, mysqlUrl, mysqlUser, mysqlPassword, url,
+                    maxClients, accounts, work);
+            report = measure(settings, selected, jitTime, warmupTime, roundTime);
+        } finally {
+            if (broker != null) {
+                broker.stop();
+            }
+        }
+        String markdown = report.markdown(String.join(" ", args));
+        out.println();
+        out.println(report.table());
+        if (output != null) {
+            Files.createDirectories(output.toAbsolutePath().getParent());
+            Files.writeString(output, markdown);
+            out.println("Wrote " + output);
+        }
+        return report.allPassed() ? 0 : 1;
+    }
+
+    private Report measure(BenchSettings settings, Set<Mode> selected, Duration jitTime, Duration warmupTime, Duration roundTime)
+            throws Exception {
+        BenchData data = new BenchData(settings);
+        data.prepare(settings);
+        FsyncProbe.Result fsyncBefore = FsyncProbe.measure(settings.workDir(), 500);
+        out.printf("fsync (4 KiB write + fdatasync) in %s: median %.3f ms, p99 %.3f ms%n", settings.workDir(),
+                fsyncBefore.medianMillis(), fsyncBefore.p99Millis());
+        Report.Builder builder = new Report.Builder(settings, data.describePostgres(), data.describeMysql(), data.mysqlBinlog(),
+                warmupTime, rounds, roundTime, fsyncBefore);
+        Path logDir = settings.workDir().resolve("tx-log-" + ProcessHandle.current().pid());
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchConfiguration.class)
+                .web(WebApplicationType.NONE)
+                .logStartupInfo(false)
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("benchSettings", settings))
+                .properties(Map.of(
+                        "twophase.coordinator.tm-name", "bench",
+                        "twophase.coordinator.log-dir", logDir.toString(),
+                        "twophase.coordinator.max-actives", Integer.toString(Math.max(200, 4 * settings.poolSize())),
+                        "twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases),
+                        "spring.main.banner-mode", "off",
+                        "logging.level.root", "WARN",
+                        "logging.level.com.atomikos", "ERROR"))
+                .run(); PhaseTimes phases = new PhaseTimes()) {
+            BenchConfiguration.Participants participants = context.getBean(BenchConfiguration.Participants.class);
+            builder.coordinator(dev.twophase.coordinator.internal.ParallelPhases.active(),
+                    !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.internal.OnePhaseAwareLog));
+            if (!jitTime.isZero()) {
+                out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitTime.toMillis() / selected.size());
+                for (Mode mode : selected) {
+                    LoadDriver.run(8, Duration.ofMillis(jitTime.toMillis() / selected.size()), 1, Duration.ofMillis(1),
+                            () -> participants.transfer(mode, next(mode, data)));
+                }
+                phases.drain(0);
+            }
+            for (int c : clients) {
+                for (Mode mode : selected) {
+                    data.reset();
+                    out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
+                    LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime,
+                            () -> participants.transfer(mode, next(mode, data)));
+                    // Everything the warm-up and the rounds completed (and nothing else) must be there.
+                    BenchData.Effects effects = data.effects();
+                    List<String> xaCalls = phases.drain(m.completedInAll());
+                    String problem = BenchData.verify(mode, m.completedInAll(), effects);
+                    builder.add(mode, m, effects, problem, xaCalls);
+                    out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  %s%n", m.throughput(), m.p50Millis(),
+                            m.p99Millis(), m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
+                    xaCalls.forEach(line -> out.println("         " + line));
+                    if (m.firstError() != null) {
+                        out.println("         first error: " + m.firstError());
+                    }
+                }
+            }
+        }
+        FsyncProbe.Result fsyncAfter = FsyncProbe.measure(settings.workDir(), 500);
+        out.printf("fsync after the runs: median %.3f ms, p99 %.3f ms%n", fsyncAfter.medianMillis(), fsyncAfter.p99Millis());
+        return builder.fsyncAfter(fsyncAfter).build();
+    }
+
+    /** A transfer of 1 cent between random accounts: across the banks in either direction, or inside bank A for mode d. */
+    private static TransferWork.Transfer next(Mode mode, BenchData data) {
+        if (mode.singleDatabase()) {
+            String from = data.randomAccount("A");
+            String to = data.randomAccount("A");
+            while (to.equals(from)) {
+                to = data.randomAccount("A");
+            }
+            return TransferWork.Transfer.of("A", from, "A", to, 1);
+        }
+        return ThreadLocalRandom.current().nextBoolean()
+                ? TransferWork.Transfer.of("A", data.randomAccount("A"), "B", data.randomAccount("B"), 1)
+                : TransferWork.Transfer.of("B", data.randomAccount("B"), "A", data.randomAccount("A"), 1);
+    }
+
+    private Set<Mode> selectedModes() {
+        Set<Mode> result = new LinkedHashSet<>();
+        for (String key : modes) {
+            if (key.strip().equalsIgnoreCase("d")) {
+                result.add(Mode.ONE_PHASE_XA);
+                result.add(Mode.LOCAL);
+            } else {
+                result.add(Mode.ofKey(key));
+            }
+        }
+        // Each mode is compared with its reference in the same run.
+        for (Mode m : new ArrayList<>(result)) {
+            result.add(m.reference());
+        }
+        List<Mode> ordered = new ArrayList<>(result);
+        ordered.sort(null);
+        return new LinkedHashSet<>(ordered);
+    }
+
+    private static Duration duration(String option, String text) {
+        try {
+            return Duration.parse("PT" + text.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(option + " '" + text + "' is not a duration; use seconds, e.g. 5s or 0.5s");
+        }
+    }
+}

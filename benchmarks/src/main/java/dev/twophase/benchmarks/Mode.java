@@ -1,0 +1,73 @@
+package dev.twophase.benchmarks;
+
+/**
+ * What one benchmark run measures: the same transfer under a different transaction regime.
+ * Each mode names the mode it is compared with.
+ */
+public enum Mode {
+
+    /** (a) One JTA transaction over bank A (PostgreSQL), bank B (MySQL) and the broker: two-phase commit over three participants. */
+    XA_DBS_BROKER("a", "XA: PostgreSQL + MySQL + broker", "registry, debit, ledger in A; credit, ledger in B; event sent; one 2PC over 3 participants"),
+    /** (b) One JTA transaction over the two databases only: two-phase commit over two participants, no event. */
+    XA_DBS("b", "XA: PostgreSQL + MySQL", "the same writes without the event; one 2PC over 2 participants"),
+    /** (c) The non-atomic baseline: a local transaction in A, then one in B, then a persistent send outside any transaction. */
+    BASELINE("c", "baseline: 2 local tx + send", "the same writes and event as (a): local commit in A, local commit in B, persistent send (not atomic)"),
+    /** (d, XA) Both accounts in bank A, through the XA pool under JTA: one participant, so Atomikos commits in one phase. */
+    ONE_PHASE_XA("d-xa", "one participant via XA (1PC)", "registry, debit, credit, 2 ledger rows, all in A (PostgreSQL), JTA over the XA pool"),
+    /** (d, local) The same work as {@link #ONE_PHASE_XA} in a plain local transaction on a plain pool. */
+    LOCAL("d-local", "plain local transaction", "the same work as d-xa, local transaction on a plain (Hikari) pool");
+
+    private final String key;
+    private final String title;
+    private final String work;
+
+    Mode(String key, String title, String work) {
+        this.key = key;
+        this.title = title;
+        this.work = work;
+    }
+
+    /** The short name used on the command line and in the table: a, b, c, d-xa, d-local. */
+    public String key() {
+        return key;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** What one transaction of this mode does. */
+    public String work() {
+        return work;
+    }
+
+    /** The mode this one's throughput and latency are compared with. */
+    public Mode reference() {
+        return switch (this) {
+            case XA_DBS_BROKER, XA_DBS, BASELINE -> BASELINE;
+            case ONE_PHASE_XA, LOCAL -> LOCAL;
+        };
+    }
+
+    /** Whether a transaction of this mode sends one message to the broker. */
+    public boolean sendsEvent() {
+        return this == XA_DBS_BROKER || this == BASELINE;
+    }
+
+    /** Whether both accounts are in bank A (mode d) rather than one in each bank. */
+    public boolean singleDatabase() {
+        return this == ONE_PHASE_XA || this == LOCAL;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the accepted keys
+     */
+    public static Mode ofKey(String key) {
+        for (Mode m : values()) {
+            if (m.key.equalsIgnoreCase(key.strip())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown mode '" + key + "'; use a, b, c, d-xa, d-local or d (both d modes)");
+    }
+}
