@@ -75,6 +75,7 @@ class ParticipantsConfiguration {
         // With JTA the session joins the global transaction; Atomikos asks for a transacted session.
         template.setSessionTransacted(true);
         template.setReceiveTimeout(1000);
+        template.setDestinationResolver(ArtemisParticipant.destinationResolver());
         return template;
     }
 

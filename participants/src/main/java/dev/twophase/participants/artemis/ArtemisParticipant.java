@@ -84,6 +84,23 @@ public final class ArtemisParticipant {
     }
 
     /**
+     * The destination resolver for a {@code JmsTemplate} on the broker: it resolves each queue name
+     * once and hands the same {@code Queue} object to every later session.
+     *
+     * <p>Under JTA every transaction gets a new XA session, and a queue named anew in a new session
+     * costs three blocking round trips to the broker: a queue query to resolve the name, then an
+     * address query and a queue query when the producer checks that the destination exists. The
+     * Artemis client marks a destination object as checked after the first producer, and its own
+     * {@code cacheDestinations} cache lives in one session only; a resolved {@code Queue} kept
+     * across sessions skips all three. A queue deleted on the broker while the application runs is
+     * then not recreated by the client, but by the broker's auto-create on the next send, as for any
+     * send to a known destination.
+     */
+    public static org.springframework.jms.support.destination.DestinationResolver destinationResolver() {
+        return new CachedDestinations();
+    }
+
+    /**
      * Opens one XA connection and session, runs an XA recovery scan, and closes them. Call it before
      * the pool starts; it leaves nothing behind on the broker.
      *

@@ -12,6 +12,8 @@ import jakarta.jms.XAConnection;
  * <p>Atomikos marks a pooled JMS connection bad only after it failed in use and sets no exception
  * listener of its own. Without this, every connection that sat idle in the pool while the broker
  * restarted would fail one request (rolled back, but refused) before being replaced.
+ *
+ * <p>Its connections also skip Atomikos's XA-mode probe session (see {@link SkipXaModeProbe}).
  */
 final class PoolRefreshingXAConnectionFactory extends ActiveMQXAConnectionFactory {
 
@@ -45,6 +47,6 @@ final class PoolRefreshingXAConnectionFactory extends ActiveMQXAConnectionFactor
             refresh.setDaemon(true);
             refresh.start();
         });
-        return connection;
+        return SkipXaModeProbe.wrap(connection);
     }
 }
