@@ -47,6 +47,13 @@ public class TwophaseCoordinatorAutoConfiguration {
         return new AtomikosResourceOrdering();
     }
 
+    /** A {@code TransactionServicePlugin}: after Atomikos has started, new transactions prepare and commit all participants at once. */
+    @Bean
+    @ConditionalOnProperty(prefix = "twophase.coordinator", name = "parallel-phases", havingValue = "true")
+    ParallelPhases twophaseParallelPhases() {
+        return new ParallelPhases();
+    }
+
     @Bean
     AtomikosSettings twophaseAtomikosSettings(CoordinatorProperties properties) {
         return AtomikosSettings.from(properties);

@@ -117,7 +117,7 @@ class AtomikosSettingsTest {
         CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
         CoordinatorProperties shortDelay = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
-                Duration.ofMinutes(1), 5, Duration.ofSeconds(10));
+                Duration.ofMinutes(1), 5, Duration.ofSeconds(10), true);
         assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(() -> AtomikosSettings.from(shortDelay))
                 .satisfies(e -> {
@@ -188,7 +188,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties props(String tmName, Path logDir, String defaultTimeout, String maxTimeout,
             String recoveryDelay, int maxActives) {
         return recovery("2s", "60s", List.of(), new CoordinatorProperties(tmName, logDir, duration(defaultTimeout),
-                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10)));
+                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10), true));
     }
 
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants) {
@@ -198,7 +198,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants,
             CoordinatorProperties p) {
         return new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(), p.recoveryDelay(),
-                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval());
+                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval(), p.parallelPhases());
     }
 
     private static Duration duration(String value) {
