@@ -1,8 +1,6 @@
 package dev.twophase.coordinator.internal;
 
 import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.atomikos.icatch.CompositeCoordinator;
 import com.atomikos.icatch.TransactionService;
@@ -43,8 +41,6 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
 
     private final OltpLogImp oltp = new OltpLogImp();
     private final RecoveryLogImp recovery = new RecoveryLogImp();
-    /** Ids of single-participant transactions whose COMMITTING was not written, with when: their TERMINATED is not written either. */
-    private final Map<String, Long> unlogged = new ConcurrentHashMap<>();
 
     OnePhaseAwareLog(Repository repository) {
         oltp.setRepository(repository);
@@ -77,12 +73,9 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
 
     @Override
     public void write(PendingTransactionRecord record) throws LogWriteException {
-        if (record.state == TxState.COMMITTING && onePhase(record)) {
-            unlogged.put(record.id, System.currentTimeMillis());
-            forgetStale(record.expires);
-            return;
-        }
-        if (record.state == TxState.TERMINATED && unlogged.remove(record.id) != null) {
+        // Both records of a one-phase transaction are skipped: its coordinator, still live when either is
+        // written, has one participant at COMMITTING and the same one at TERMINATED.
+        if ((record.state == TxState.COMMITTING || record.state == TxState.TERMINATED) && onePhase(record)) {
             return;
         }
         oltp.write(record);
@@ -100,14 +93,6 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
         CompositeCoordinator coordinator = service == null ? null : service.getCompositeCoordinator(record.id);
         return coordinator instanceof CoordinatorImp imp && record.id.equals(imp.getCoordinatorId())
                 && imp.getParticipants().size() == 1;
-    }
-
-    /** A one-phase transaction that never reached TERMINATED (its commit failed) leaves its id here; drop ids older than any timeout. */
-    private void forgetStale(long expires) {
-        if (unlogged.size() > 10_000) {
-            long cutoff = System.currentTimeMillis() - Configuration.getConfigProperties().getMaxTimeout() * 2;
-            unlogged.values().removeIf(at -> at < cutoff);
-        }
     }
 
     @Override
