@@ -90,10 +90,8 @@ class BenchConfiguration {
             @Qualifier("xaBankB") AtomikosDataSourceBean xaBankB, AtomikosConnectionFactoryBean xaBroker,
             @Qualifier("localBankA") HikariDataSource localBankA, @Qualifier("localBankB") HikariDataSource localBankB,
             CachingConnectionFactory localBroker, JtaTransactionManager jta) {
-        // As the demo's JmsTemplate: with JTA the session joins the global transaction.
-        JmsTemplate xaJms = new JmsTemplate(xaBroker);
-        xaJms.setSessionTransacted(true);
-        xaJms.setDestinationResolver(ArtemisParticipant.destinationResolver());
+        // The demo's JmsTemplate: with JTA the session joins the global transaction.
+        JmsTemplate xaJms = ArtemisParticipant.jmsTemplate(xaBroker);
         JmsTemplate plainJms = new JmsTemplate(localBroker);
         plainJms.setDestinationResolver(ArtemisParticipant.destinationResolver());
         plainJms.setSessionTransacted(false);

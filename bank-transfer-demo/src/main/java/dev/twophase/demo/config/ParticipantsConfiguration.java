@@ -71,11 +71,8 @@ class ParticipantsConfiguration {
 
     @Bean
     JmsTemplate jmsTemplate(AtomikosConnectionFactoryBean brokerConnectionFactory) {
-        JmsTemplate template = new JmsTemplate(brokerConnectionFactory);
-        // With JTA the session joins the global transaction; Atomikos asks for a transacted session.
-        template.setSessionTransacted(true);
+        JmsTemplate template = ArtemisParticipant.jmsTemplate(brokerConnectionFactory);
         template.setReceiveTimeout(1000);
-        template.setDestinationResolver(ArtemisParticipant.destinationResolver());
         return template;
     }
 

@@ -84,8 +84,9 @@ public final class ArtemisParticipant {
     }
 
     /**
-     * The destination resolver for a {@code JmsTemplate} on the broker: it resolves each queue name
-     * once and hands the same {@code Queue} object to every later session.
+     * A {@code JmsTemplate} for sending inside JTA transactions through {@link #connectionFactory}: a
+     * transacted session (Atomikos makes it an XA session of the current transaction), and queue
+     * names resolved once.
      *
      * <p>Under JTA every transaction gets a new XA session, and a queue named anew in a new session
      * costs three blocking round trips to the broker: a queue query to resolve the name, then an
@@ -96,6 +97,14 @@ public final class ArtemisParticipant {
      * then not recreated by the client, but by the broker's auto-create on the next send, as for any
      * send to a known destination.
      */
+    public static org.springframework.jms.core.JmsTemplate jmsTemplate(jakarta.jms.ConnectionFactory connectionFactory) {
+        org.springframework.jms.core.JmsTemplate template = new org.springframework.jms.core.JmsTemplate(connectionFactory);
+        template.setSessionTransacted(true);
+        template.setDestinationResolver(destinationResolver());
+        return template;
+    }
+
+    /** Resolves each destination name once and hands the same object to every later session (see {@link #jmsTemplate}). */
     public static org.springframework.jms.support.destination.DestinationResolver destinationResolver() {
         return new CachedDestinations();
     }

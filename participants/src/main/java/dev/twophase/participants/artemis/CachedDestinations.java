@@ -10,7 +10,7 @@ import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 
-/** Resolves each destination name once, in the first session that asks, and returns that object afterwards. See {@link ArtemisParticipant#destinationResolver()}. */
+/** Resolves each destination name once, in the first session that asks, and returns that object afterwards. See {@link ArtemisParticipant#jmsTemplate}. */
 final class CachedDestinations implements DestinationResolver {
 
     private final DestinationResolver resolver = new DynamicDestinationResolver();
