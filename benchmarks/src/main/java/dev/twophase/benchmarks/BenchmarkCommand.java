@@ -91,7 +91,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     private final PrintStream out;
     private final String[] args;
-    private Report report;
 
     BenchmarkCommand(PrintStream out, String[] args) {
         this.out = out;
@@ -118,11 +117,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    /** The last run's report (for tests). */
-    Report report() {
-        return report;
-    }
-
     @Override
     public Integer call() throws Exception {
         Set<Mode> selected = selectedModes();
@@ -136,6 +130,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Path work = workDir.toAbsolutePath().normalize();
         Files.createDirectories(work);
 
+        Report report;
         ArtemisBrokerProcess broker = null;
         String url = brokerUrl;
         if (url == null) {
@@ -207,7 +202,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     BenchData.Effects effects = data.effects();
                     List<String> xaCalls = phases.drain(m.completedInAll());
                     String problem = BenchData.verify(mode, m.completedInAll(), effects);
-                    builder.add(mode, m, effects, problem, xaCalls);
+                    builder.add(mode, m, problem, xaCalls);
                     out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  %s%n", m.throughput(), m.p50Millis(),
                             m.p99Millis(), m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
                     xaCalls.forEach(line -> out.println("         " + line));

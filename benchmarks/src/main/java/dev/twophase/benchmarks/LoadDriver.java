@@ -30,12 +30,12 @@ final class LoadDriver {
     }
 
     /**
-     * What the timed rounds measured; latencies in microseconds. {@code completed} and {@code errors}
-     * count the timed rounds; {@code completedInAll} also counts the warm-up and the operations that
-     * finished after the last round, i.e. every operation that succeeded.
+     * What the timed rounds measured; latencies in microseconds, one per operation completed in the
+     * rounds. {@code errors} counts the timed rounds; {@code completedInAll} also counts the warm-up and
+     * the operations that finished after the last round, i.e. every operation that succeeded.
      */
-    record Measurement(int clients, List<Double> roundThroughputs, Histogram latencies, long completed, long errors,
-            String firstError, long completedInAll) {
+    record Measurement(int clients, List<Double> roundThroughputs, Histogram latencies, long errors, String firstError,
+            long completedInAll) {
 
         /** The median of the rounds' throughputs, in operations per second. */
         double throughput() {
@@ -102,12 +102,13 @@ final class LoadDriver {
             threads.add(t);
         }
         threads.forEach(Thread::start);
+        Histogram all = new Histogram(MAX_LATENCY_US, 3);
+        List<Double> throughputs = new ArrayList<>();
+        long roundErrors;
         try {
             Thread.sleep(warmup.toMillis());
             long errorsBefore = errors.sum();
             recorder.getIntervalHistogram(); // drop the warm-up
-            Histogram all = new Histogram(MAX_LATENCY_US, 3);
-            List<Double> throughputs = new ArrayList<>();
             Histogram interval = null;
             long roundStart = System.nanoTime();
             for (int r = 0; r < rounds; r++) {
@@ -118,12 +119,11 @@ final class LoadDriver {
                 roundStart = now;
                 all.add(interval);
             }
-            long roundErrors = errors.sum() - errorsBefore;
-            stop(running, done);
-            return new Measurement(clients, throughputs, all, all.getTotalCount(), roundErrors, firstError.get(), succeeded.sum());
+            roundErrors = errors.sum() - errorsBefore;
         } finally {
             stop(running, done);
         }
+        return new Measurement(clients, throughputs, all, roundErrors, firstError.get(), succeeded.sum());
     }
 
     private static void stop(java.util.concurrent.atomic.AtomicBoolean running, CountDownLatch done) throws InterruptedException {

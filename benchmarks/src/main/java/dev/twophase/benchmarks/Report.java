@@ -15,7 +15,7 @@ import java.util.Locale;
 final class Report {
 
     /** One mode at one client count. */
-    record Row(Mode mode, LoadDriver.Measurement measurement, BenchData.Effects effects, String problem, List<String> xaCalls) {
+    record Row(Mode mode, LoadDriver.Measurement measurement, String problem, List<String> xaCalls) {
     }
 
     /** A target of issue 7, and whether this run reached it. */
@@ -28,10 +28,6 @@ final class Report {
     private Report(Builder b) {
         this.b = b;
         this.fsyncMillis = (b.fsyncBefore.medianMillis() + b.fsyncAfter.medianMillis()) / 2;
-    }
-
-    List<Row> rows() {
-        return List.copyOf(b.rows);
     }
 
     /** Whether every run's effects matched its completed transfers and no run had errors. */
@@ -47,11 +43,6 @@ final class Report {
     /** The forced writes on one transaction's critical path in this mode, with this run's settings. */
     int forcedWrites(Mode mode) {
         return ForcedWrites.onCriticalPath(mode, b.mysqlBinlog, b.parallelPhases, b.onePhaseLogged);
-    }
-
-    /** The median fsync time this run measured (the mean of the medians before and after the measurements). */
-    double fsyncMillis() {
-        return fsyncMillis;
     }
 
     List<Target> targets() {
@@ -98,7 +89,7 @@ final class Report {
             Row ref = row(r.mode().reference(), m.clients());
             s.append(String.format(Locale.ROOT, "%-8s %7d %9.1f %15s %8.2f %8.2f %8s %8s %6d %9.2f %6d  %s%n", r.mode().key(),
                     m.clients(), m.throughput(), f1(m.minThroughput()) + "-" + f1(m.maxThroughput()), m.p50Millis(), m.p99Millis(),
-                    ratio(r, ref), latencyRatio(r, ref), forcedWrites(r.mode()), forcedWrites(r.mode()) * fsyncMillis, m.errors(),
+                    ratio(r, ref, LoadDriver.Measurement::throughput), ratio(r, ref, LoadDriver.Measurement::p50Millis), forcedWrites(r.mode()), forcedWrites(r.mode()) * fsyncMillis, m.errors(),
                     r.problem() == null ? "ok" : "FAILED: " + r.problem()));
         }
         s.append(String.format(Locale.ROOT, "fsync median %.3f ms (before %.3f, after %.3f; p99 %.3f / %.3f)%n", fsyncMillis,
@@ -141,7 +132,7 @@ final class Report {
             Row ref = row(r.mode().reference(), m.clients());
             s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %s–%s | %.2f | %.2f | %s | %s | %d | %.2f | %d | %s |%n",
                     r.mode().key(), r.mode().title(), m.clients(), m.throughput(), f1(m.minThroughput()), f1(m.maxThroughput()),
-                    m.p50Millis(), m.p99Millis(), ratio(r, ref), latencyRatio(r, ref), forcedWrites(r.mode()),
+                    m.p50Millis(), m.p99Millis(), ratio(r, ref, LoadDriver.Measurement::throughput), ratio(r, ref, LoadDriver.Measurement::p50Millis), forcedWrites(r.mode()),
                     forcedWrites(r.mode()) * fsyncMillis, m.errors(), r.problem() == null ? "ok" : "FAILED: " + r.problem()));
         }
         s.append("\nReference: a, b and c are compared with c; d-xa with d-local, at the same client count. "
@@ -170,18 +161,12 @@ final class Report {
         return s.toString();
     }
 
-    private static String ratio(Row r, Row ref) {
-        if (ref == null || ref == r) {
-            return ref == r ? "1.00" : "-";
+    /** {@code value(r) / value(ref)}, "1.00" for the reference itself, "-" when the reference did not run. */
+    private static String ratio(Row r, Row ref, java.util.function.ToDoubleFunction<LoadDriver.Measurement> value) {
+        if (ref == null) {
+            return "-";
         }
-        return String.format(Locale.ROOT, "%.2f", r.measurement().throughput() / ref.measurement().throughput());
-    }
-
-    private static String latencyRatio(Row r, Row ref) {
-        if (ref == null || ref == r) {
-            return ref == r ? "1.00" : "-";
-        }
-        return String.format(Locale.ROOT, "%.2f", r.measurement().p50Millis() / ref.measurement().p50Millis());
+        return String.format(Locale.ROOT, "%.2f", value.applyAsDouble(r.measurement()) / value.applyAsDouble(ref.measurement()));
     }
 
     private static String pct(double ratio) {
@@ -255,8 +240,8 @@ final class Report {
             return this;
         }
 
-        Builder add(Mode mode, LoadDriver.Measurement m, BenchData.Effects effects, String problem, List<String> xaCalls) {
-            rows.add(new Row(mode, m, effects, problem, List.copyOf(xaCalls)));
+        Builder add(Mode mode, LoadDriver.Measurement m, String problem, List<String> xaCalls) {
+            rows.add(new Row(mode, m, problem, List.copyOf(xaCalls)));
             return this;
         }
 
