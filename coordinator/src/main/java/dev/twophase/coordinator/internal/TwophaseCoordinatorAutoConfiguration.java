@@ -54,6 +54,13 @@ public class TwophaseCoordinatorAutoConfiguration {
         return new ParallelPhases();
     }
 
+    /** Decorates every participant's XA factory; participants take it from the context. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
+    dev.twophase.coordinator.xa.XaResourceChain twophaseXaResourceChain() {
+        return new dev.twophase.coordinator.xa.XaResourceChain();
+    }
+
     @Bean
     AtomikosSettings twophaseAtomikosSettings(CoordinatorProperties properties) {
         return AtomikosSettings.from(properties);
