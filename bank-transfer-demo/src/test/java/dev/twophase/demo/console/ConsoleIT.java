@@ -302,7 +302,7 @@ class ConsoleIT extends RealParticipantsTest {
         String gtrid = new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII);
         // twophase's OnePhaseAwareLog keeps Atomikos's RecoveryLogImp (and its repository) inside.
         Object log = com.atomikos.icatch.config.Configuration.getRecoveryLog();
-        if (log instanceof dev.twophase.coordinator.internal.OnePhaseAwareLog) {
+        if (log instanceof dev.twophase.coordinator.log.OnePhaseAwareLog) {
             java.lang.reflect.Field inner = log.getClass().getDeclaredField("recovery");
             inner.setAccessible(true);
             log = inner.get(log);

@@ -1,4 +1,7 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
+
+import dev.twophase.coordinator.atomikos.ParallelPhases;
+import dev.twophase.coordinator.log.LogDirectoryGuard;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,7 @@ import com.atomikos.icatch.config.Configuration;
 import com.atomikos.icatch.config.UserTransactionServiceImp;
 import com.atomikos.icatch.jta.UserTransactionManager;
 
-import dev.twophase.coordinator.CoordinatorProperties;
+import dev.twophase.coordinator.autoconfigure.CoordinatorProperties;
 import dev.twophase.coordinator.TwophaseStartupException;
 
 /**
