@@ -1,5 +1,6 @@
 package dev.twophase.coordinator.autoconfigure;
 
+import dev.twophase.coordinator.atomikos.AtomikosInternals;
 import dev.twophase.coordinator.atomikos.ParallelPhases;
 import dev.twophase.coordinator.log.LogDirectoryGuard;
 
@@ -80,6 +81,7 @@ public class TwophaseCoordinatorAutoConfiguration {
                             + " (failsafe reuseForks=false) or close the previous context first.",
                     null);
         }
+        AtomikosInternals.verify();
         LogDirectoryGuard.check(settings.logDir(), AtomikosSettings.LOG_BASE_NAME);
         log.info("Starting coordinator tm-name={} log-dir={}", settings.tmName(), settings.logDir());
         UserTransactionServiceImp service = new UserTransactionServiceImp(settings.atomikosProperties());
