@@ -21,7 +21,7 @@ import dev.twophase.coordinator.fault.FaultInjector;
 import dev.twophase.coordinator.fault.FiredFault;
 
 /**
- * Arms and disarms faults of the XA fault injector over HTTP (docs/faults.md), for the
+ * Arms and disarms faults of the XA fault injector over HTTP (docs/fault-injector.md), for the
  * fault-injection suite and for demonstrations. Refuses to arm anything unless the application
  * was started with {@code twophase.faults.enabled=true}, which the coordinator refuses in a
  * {@code prod}/{@code production} profile.
