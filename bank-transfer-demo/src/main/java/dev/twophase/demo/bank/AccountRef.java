@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Pattern;
  * @param bank the bank holding the account
  * @param account the account id at that bank, e.g. A-0001
  */
-public record AccountRef(@NotNull Bank bank, @NotNull @Pattern(regexp = "[A-Za-z0-9-]{1,32}") String account) {
+public record AccountRef(@NotNull Bank bank, @NotNull @Pattern(regexp = "[A-Za-z0-9-]{1,32}", message = "must be 1 to 32 letters, digits or '-', e.g. A-0001") String account) {
 
     /**
      * The global lock order: every transfer touches its accounts in this order (bank A before bank

@@ -43,7 +43,8 @@ class EventController {
     @GetMapping("/api/events")
     List<ConsumedEvent> latest(@RequestParam(defaultValue = "20") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new RejectedException(INVALID_LIMIT, "limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
+            throw new RejectedException(INVALID_LIMIT, "limit must be between 1 and " + MAX_LIMIT
+                    + ": a whole number, e.g. limit=20 (it was " + limit + ").");
         }
         return tx.execute(status -> bankA.query("SELECT event_id, event_type, business_key, received_at FROM inbox_event"
                 + " ORDER BY received_at DESC, event_id FETCH FIRST " + limit + " ROWS ONLY",

@@ -12,7 +12,7 @@ public record LikeRequest(
         @NotNull @Pattern(regexp = LikeRequest.USER_ID_PATTERN, message = LikeRequest.USER_ID_RULE) String userId) {
 
     static final String USER_ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
-    static final String USER_ID_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-'";
+    static final String USER_ID_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-', e.g. u-1";
     /** Article ids are at most 32 characters (the column's size); anything else names no article. */
     static final String ARTICLE_ID_PATTERN = "[A-Za-z0-9._-]{1,32}";
 }

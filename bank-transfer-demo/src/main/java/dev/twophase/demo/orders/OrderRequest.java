@@ -15,9 +15,9 @@ import jakarta.validation.constraints.Size;
  * @param strategy how the stock is protected against concurrent buyers
  */
 public record OrderRequest(
-        @NotNull @Size(min = 1, max = 32) String sku,
+        @NotNull @Size(min = 1, max = 32, message = "must be 1 to 32 characters, e.g. SKU-MUG") String sku,
         @NotNull @Min(1) @Max(OrderRequest.MAX_QUANTITY) Integer quantity,
-        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1 to 64 of A-Z a-z 0-9 . _ -") String userId,
+        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1 to 64 letters, digits, '.', '_' or '-', e.g. u-1") String userId,
         @NotNull OrderStrategy strategy) {
 
     /** Most items in one order. */

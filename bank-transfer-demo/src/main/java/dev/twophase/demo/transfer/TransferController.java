@@ -55,7 +55,7 @@ class TransferController {
         }
         if (!headerKey.matches(TransferRequest.KEY_PATTERN)) {
             throw new TransferRejectedException(Reason.INVALID_IDEMPOTENCY_KEY,
-                    "The Idempotency-Key header must be 1 to 100 printable ASCII characters without spaces.");
+                    "The Idempotency-Key header must be 1 to 100 printable ASCII characters without spaces, e.g. order-7f3a.");
         }
         if (request.idempotencyKey() != null && !request.idempotencyKey().equals(headerKey)) {
             throw new TransferRejectedException(Reason.INVALID_IDEMPOTENCY_KEY,

@@ -54,7 +54,12 @@ public class TransferService {
     public Outcome transfer(TransferRequest request) {
         if (request.idempotencyKey() == null) {
             throw new TransferRejectedException(Reason.INVALID_IDEMPOTENCY_KEY,
-                    "Send an idempotency key in the body (idempotencyKey) or in the Idempotency-Key header.");
+                    "Send an idempotency key in the body (idempotencyKey) or in the Idempotency-Key header:"
+                            + " 1 to 100 printable ASCII characters without spaces, e.g. order-7f3a.");
+        }
+        if (!request.idempotencyKey().matches(TransferRequest.KEY_PATTERN)) {
+            throw new TransferRejectedException(Reason.INVALID_IDEMPOTENCY_KEY,
+                    "idempotencyKey must be 1 to 100 printable ASCII characters without spaces, e.g. order-7f3a.");
         }
         if (request.from().equals(request.to())) {
             throw new TransferRejectedException(Reason.SAME_ACCOUNT,

@@ -1,6 +1,5 @@
 package dev.twophase.demo.web;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +10,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -28,7 +37,10 @@ import org.springframework.transaction.UnexpectedRollbackException;
 
 /**
  * Every error as RFC 9457 problem+json. Problem types are {@code /problems/<slug>}; docs/api.md
- * lists them. Business rejections are logged at debug without a stack trace: they are expected.
+ * lists them. Details are in the API's own words (the field, what it allows, an example): never an
+ * exception's text, a class name or SQL; the cause goes to the log. Business rejections are logged
+ * at debug without a stack trace: they are expected. What Spring MVC never sees (Tomcat's and the
+ * security firewall's refusals, the error page) is answered by {@link ContainerErrorsConfiguration}.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -68,10 +80,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({ DataAccessException.class, JmsException.class, UnexpectedRollbackException.class,
             CannotCreateTransactionException.class })
     ProblemDetail rolledBack(RuntimeException e) {
-        log.warn("Request rolled back on every participant: {}", e.toString());
+        log.warn("Request rolled back on every participant: {} (root cause {})", e.toString(), rootMessage(e));
         ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "rolled-back", "Rolled back",
                 "A participant failed and the transaction was rolled back on every participant; nothing changed,"
-                        + " so the request can be retried. Cause: " + rootMessage(e));
+                        + " so the request can be retried with the same idempotency key.");
         problem.setProperty("outcome", "rolled back");
         return problem;
     }
@@ -82,34 +94,31 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(TransactionException.class)
     ProblemDetail outcomeUnknown(TransactionException e) {
-        log.error("Transaction outcome unknown to the caller: {}", e.toString(), e);
+        log.error("Transaction outcome unknown to the caller: {} (root cause {})", e.toString(), rootMessage(e), e);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "outcome-unknown", "Outcome unknown",
                 "The transaction manager failed while completing the transaction; its outcome is not known to this request."
-                        + " For a transfer, retry with the same idempotency key: the first result is returned if it committed. Cause: " + rootMessage(e));
+                        + " For a transfer, retry with the same idempotency key: the first result is returned if it committed.");
         problem.setProperty("outcome", "unknown");
         return problem;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
     }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         List<Map<String, Object>> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(f -> Map.<String, Object>of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage()),
-                        "rejectedValue", String.valueOf(f.getRejectedValue())))
+                .map(f -> Map.<String, Object>of("field", f.getField(), "message", fieldMessage(f)))
                 .toList();
-        String detail = errors.stream().map(e -> e.get("field") + " " + e.get("message"))
-                .reduce((a, b) -> a + "; " + b).orElse("The request is invalid.");
+        String detail = errors.stream().map(e -> String.valueOf(e.get("message")))
+                .reduce((a, b) -> a + " " + b).orElse("The request is invalid." + ApiFields.sendExample(path(request)));
         ProblemDetail body = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail);
         body.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(body);
+    }
+
+    /** The rule of the field in the API's words; bean validation's own text only for fields the table lacks. */
+    private static String fieldMessage(FieldError error) {
+        boolean missing = error.getRejectedValue() == null || "NotNull".equals(error.getCode());
+        return missing ? ApiFields.required(error.getField()) : ApiFields.mustBe(error.getField());
     }
 
     @Override
@@ -121,25 +130,89 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
                     .body(problem(HttpStatus.PAYLOAD_TOO_LARGE, "request-too-large", "Request too large", tooLarge.getMessage()));
         }
-        String detail = "The request body is not valid: " + firstLine(cause.getMessage());
+        log.debug("Unreadable request body: {}", cause.toString());
+        String detail = JsonBodyErrors.describe(ex.getCause(), path(request));
         return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", detail));
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable JSON";
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return answer(ex, headers, WebProblems.notFound());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleNoHandlerFoundException(NoHandlerFoundException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return answer(ex, headers, WebProblems.notFound());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return answer(ex, headers, WebProblems.methodNotAllowed(ex.getSupportedHttpMethods()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return answer(ex, headers, WebProblems.unsupportedMediaType());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return answer(ex, headers, WebProblems.notAcceptable());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
+        return answer(ex, headers, problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                name == null ? "A parameter has the wrong type; docs/api.md gives each parameter's range." : ApiFields.mustBe(name)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return answer(ex, headers, problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                ApiFields.required(ex.getParameterName())));
+    }
+
+    /**
+     * Every other exception Spring MVC answers itself (a missing header, a conversion failure, ...):
+     * its status stays, its text (which names Spring's classes and settings) is replaced by the
+     * API's words for that status.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        Object answer = body;
+        if (!(body instanceof ProblemDetail problem) || "about:blank".equals(String.valueOf(problem.getType()))) {
+            log.debug("Request refused by Spring MVC: {}", ex.toString());
+            answer = WebProblems.forStatus(statusCode.value());
         }
-        int cut = message.indexOf('\n');
-        String line = cut < 0 ? message : message.substring(0, cut);
-        // Jackson appends the source location; keep what names the problem.
-        int at = line.indexOf(" at [Source");
-        return at < 0 ? line : line.substring(0, at);
+        return super.handleExceptionInternal(ex, answer, headers, statusCode, request);
+    }
+
+    private ResponseEntity<Object> answer(Exception ex, HttpHeaders headers, ProblemDetail problem) {
+        log.debug("Request refused: {}", ex.toString());
+        return ResponseEntity.status(problem.getStatus()).headers(headers).body(problem);
+    }
+
+    private static String path(WebRequest request) {
+        return request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI() : null;
     }
 
     static ProblemDetail problem(HttpStatus status, String slug, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("/problems/" + slug));
-        problem.setTitle(title);
-        return problem;
+        return Problems.problem(status, slug, title, detail);
+    }
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 }
