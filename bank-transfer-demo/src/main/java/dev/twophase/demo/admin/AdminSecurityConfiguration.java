@@ -1,9 +1,6 @@
 package dev.twophase.demo.admin;
 
-import java.io.IOException;
 import java.util.Locale;
-
-import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
@@ -29,15 +25,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.twophase.coordinator.console.ConsoleProperties;
 import dev.twophase.coordinator.console.ConsoleRole;
+import dev.twophase.demo.web.Problems;
 
 /**
- * Who may use the web page's admin panel ({@code /admin/branches}): the console users
- * ({@code twophase.console.remote.users.*}, the same as for remote JMX), {@code monitor} to list,
- * {@code operator} to resolve. Credentials come in an {@code Authorization: Basic} header that the
- * page sends from memory; there is no session and no {@code WWW-Authenticate} challenge, so the
- * browser never stores or replays them by itself (hence no CSRF token is needed). Everything
- * else stays open, as before: the flows' API and {@code /admin/faults} (guarded by
- * {@code twophase.faults.enabled}).
+ * Who may use {@code /admin/**} (the web page's admin panel and the fault injector): the console
+ * users ({@code twophase.console.remote.users.*}, the same as for remote JMX), {@code monitor} to
+ * read ({@code GET /admin/branches}, {@code GET /admin/faults}), {@code operator} for everything,
+ * including resolving a branch and arming a fault (which can halt the process). Credentials come in
+ * an {@code Authorization: Basic} header that the page sends from memory; there is no session and
+ * no {@code WWW-Authenticate} challenge, so the browser never stores or replays them by itself
+ * (hence no CSRF token is needed). The actuator is open, but shows health details only to a
+ * logged-in console user. The flows' API is open.
  */
 @Configuration(proxyBeanMethods = false)
 class AdminSecurityConfiguration {
@@ -46,19 +44,20 @@ class AdminSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain adminBranches(HttpSecurity http, ObjectMapper json) throws Exception {
-        AuthenticationEntryPoint unauthenticated = (request, response, e) -> problem(response, json, HttpStatus.UNAUTHORIZED,
-                "/problems/admin-login-required", "Admin login required",
-                "Log in as a console user (twophase.console.remote.users.<name>.password and .role): " + e.getMessage());
+    SecurityFilterChain admin(HttpSecurity http, ObjectMapper json) throws Exception {
+        AuthenticationEntryPoint unauthenticated = unauthenticated(json);
         AccessDeniedHandler denied = (request, response, e) -> {
             String user = request.getUserPrincipal() == null ? "?" : request.getUserPrincipal().getName();
             log.warn("AUDIT web admin refused {} {} to user '{}'", request.getMethod(), request.getRequestURI(), user);
-            problem(response, json, HttpStatus.FORBIDDEN, "/problems/admin-role-required", "Operator role required",
-                    "User '" + user + "' has the monitor role, which may only list; resolving a branch needs the operator role.");
+            Problems.write(response, json, Problems.problem(HttpStatus.FORBIDDEN, "admin-role-required", "Operator role required",
+                    "User '" + user + "' has the monitor role, which may only read (GET /admin/branches, GET /admin/faults);"
+                            + " resolving a branch and arming or disarming faults need the operator role."));
         };
-        http.securityMatcher("/admin/branches", "/admin/branches/**")
+        // Everything under /admin/, also a path without an endpoint: a stranger learns nothing, not even a 404.
+        http.securityMatcher("/admin/**")
                 .authorizeHttpRequests(auth -> auth
-                        .requestMatchers(HttpMethod.GET, "/admin/branches").hasAnyRole(ConsoleRole.MONITOR.name(), ConsoleRole.OPERATOR.name())
+                        .requestMatchers(HttpMethod.GET, "/admin/branches", "/admin/faults")
+                                .hasAnyRole(ConsoleRole.MONITOR.name(), ConsoleRole.OPERATOR.name())
                         .anyRequest().hasRole(ConsoleRole.OPERATOR.name()))
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
@@ -67,14 +66,41 @@ class AdminSecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * The actuator stays open (probes need no password), but a console user may log in: health
+     * shows its details ({@code show-details: when-authorized}) only to an authenticated user.
+     * Wrong credentials are refused rather than ignored, so that a typo does not look like "no details".
+     */
     @Bean
     @Order(2)
+    SecurityFilterChain actuator(HttpSecurity http, ObjectMapper json) throws Exception {
+        AuthenticationEntryPoint unauthenticated = unauthenticated(json);
+        http.securityMatcher("/actuator/**")
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+                .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
     SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
         // The JSON API uses no cookies or sessions, so there is nothing for CSRF to ride on.
         http.authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable());
         return http.build();
+    }
+
+    /** 401 in the API's words: no challenge header, so a browser never prompts or stores the password itself. */
+    private static AuthenticationEntryPoint unauthenticated(ObjectMapper json) {
+        return (request, response, e) -> Problems.write(response, json, Problems.problem(HttpStatus.UNAUTHORIZED,
+                "admin-login-required", "Admin login required",
+                "Send a console user's name and password in an Authorization: Basic header (users are configured as"
+                        + " twophase.console.remote.users.<name>.password and .role, see docs/console.md); "
+                        + (e instanceof BadCredentialsException ? "the name or password sent is wrong." : "none was sent.")));
     }
 
     @Bean
@@ -97,15 +123,5 @@ class AdminSecurityConfiguration {
                     .roles(role.name().toUpperCase(Locale.ROOT)).build());
         });
         return users;
-    }
-
-    private static void problem(HttpServletResponse response, ObjectMapper json, HttpStatus status, String type, String title,
-            String detail) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(java.net.URI.create(type));
-        problem.setTitle(title);
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
     }
 }

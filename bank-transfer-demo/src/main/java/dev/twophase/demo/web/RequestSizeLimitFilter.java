@@ -11,14 +11,13 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Refuses API request bodies over {@value #MAX_BYTES} bytes with 413: by Content-Length before
+ * Refuses API and admin request bodies over {@value #MAX_BYTES} bytes with 413: by Content-Length before
  * reading, and while reading for chunked bodies. A transfer request is a few hundred bytes.
  */
 @Component
@@ -36,9 +35,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > MAX_BYTES) {
-            response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), ProblemHandler.problem(HttpStatus.PAYLOAD_TOO_LARGE,
+            Problems.write(response, json, Problems.problem(HttpStatus.PAYLOAD_TOO_LARGE,
                     "request-too-large", "Request too large", new RequestTooLargeException(MAX_BYTES).getMessage()));
             return;
         }
@@ -47,7 +44,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        String path = request.getRequestURI();
+        return !path.startsWith("/api/") && !path.startsWith("/admin/");
     }
 
     private static final class Limited extends HttpServletRequestWrapper {
