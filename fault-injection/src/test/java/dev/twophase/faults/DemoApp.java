@@ -30,6 +30,9 @@ final class DemoApp implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** The console user the suite arms faults as (operator role). */
+    static final String OPERATOR = "fault-suite";
+    private static final String OPERATOR_PASSWORD = "fault-suite-secret";
 
     /**
      * How to start the application. The same config (TM name, data directory, port) is used for
@@ -110,6 +113,9 @@ final class DemoApp implements AutoCloseable {
                     "--management.endpoint.health.show-details=always",
                     "--logging.level.dev.twophase.demo.events.EventPublisher=DEBUG",
                     "--spring.main.banner-mode=off"));
+            // /admin/faults needs the operator role: the suite logs in as this console user.
+            cmd.add("--twophase.console.remote.users." + OPERATOR + ".password=" + OPERATOR_PASSWORD);
+            cmd.add("--twophase.console.remote.users." + OPERATOR + ".role=operator");
             c.extra().forEach((k, v) -> cmd.add("--" + k + "=" + v));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new DemoApp(c, p, log);
@@ -169,19 +175,26 @@ final class DemoApp implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return http.send(request(path).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
+        return http.send(request(path).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> delete(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).DELETE().build(),
+        return http.send(request(path).timeout(Duration.ofSeconds(30)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Every request as the operator console user: /admin/faults needs it, the API ignores it. */
+    private HttpRequest.Builder request(String path) {
+        String credentials = OPERATOR + ":" + OPERATOR_PASSWORD;
+        return HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** Arms a fault through the admin endpoint; fails unless the application accepted it. */

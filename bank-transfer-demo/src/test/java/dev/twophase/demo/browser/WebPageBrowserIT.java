@@ -167,6 +167,11 @@ class WebPageBrowserIT {
     @Test
     void withAFaultArmedAfterPrepareATransferIsRefusedAndNothingChanges() throws IOException {
         assertThat(byId("faults").isDisplayed()).as("fault injection is enabled, so the panel shows").isTrue();
+        // Arming a fault can halt the process: only a console user with the operator role may.
+        fill("admin-user", "ops");
+        fill("admin-password", "ops-secret-1");
+        byId("admin-login").click();
+        await().until(d -> byId("branches").isDisplayed() && !byId("admin-error").isDisplayed());
         long a = cents("balance-A-0003");
         long b = cents("balance-B-0003");
         new Select(byId("fault-participant")).selectByValue("bank-b");

@@ -102,7 +102,7 @@ class ConsoleIT extends RealParticipantsTest {
     @Test
     void aBranchLeftPreparedAfterTheCommitDecisionIsListedWithCommitAndCommittedThroughTheCli() throws Exception {
         Api api = new Api(port);
-        assertThat(api.post("/admin/faults", "{\"rule\":\"bank-b:BEFORE_COMMIT:FAIL(XAER_RMFAIL):always:spans=bank-a+bank-b+broker\"}")
+        assertThat(Api.as(port, "ops", "ops-secret-1").post("/admin/faults", "{\"rule\":\"bank-b:BEFORE_COMMIT:FAIL(XAER_RMFAIL):always:spans=bank-a+bank-b+broker\"}")
                 .status()).isEqualTo(201);
         Api.Response answer = api.transfer("A", "A-0001", "B", "B-0001", 2_500, "console-1");
         System.out.printf("%n[twophase console] transfer while bank-b's commit fails answered %d %s%n", answer.status(),
@@ -250,7 +250,9 @@ class ConsoleIT extends RealParticipantsTest {
                     assertThat(p.path("lastScanAt").asText()).isNotBlank();
                 });
 
-        JsonNode health = new Api(port).get("/actuator/health").body();
+        assertThat(new Api(port).get("/actuator/health").body().has("components"))
+                .as("details only for a logged-in console user").isFalse();
+        JsonNode health = Api.as(port, "watch", "watch-secret-1").get("/actuator/health").body();
         assertThat(health.path("components").path("recoveryLog").path("status").asText()).isEqualTo("UP");
         assertThat(health.path("components").path("recoveryLog").path("details").path("lock").asText())
                 .isEqualTo("held by this process");

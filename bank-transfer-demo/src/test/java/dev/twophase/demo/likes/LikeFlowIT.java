@@ -37,7 +37,8 @@ import dev.twophase.testing.DatabaseProbe;
  * Artemis (events): a like or unlike reaches all three; every refusal or failure none. Each test
  * uses its own users, so the small daily quota of this class only bites where a test wants it.
  */
-@TestPropertySource(properties = {"twophase.likes.daily-quota=" + LikeFlowIT.QUOTA, "twophase.faults.enabled=true"})
+@TestPropertySource(properties = {"twophase.likes.daily-quota=" + LikeFlowIT.QUOTA, "twophase.faults.enabled=true",
+        "twophase.console.remote.users.ops.password=ops-secret-1", "twophase.console.remote.users.ops.role=operator"})
 class LikeFlowIT extends RealParticipantsTest {
 
     static final int QUOTA = 3;
@@ -231,7 +232,7 @@ class LikeFlowIT extends RealParticipantsTest {
     @Test
     void anUnlikeRightAfterALikeStillCommittingInBankAWaitsForItInsteadOfFailing() throws Exception {
         assertThat(likeCount("art-5")).as("the window only bites at a count of 0").isZero();
-        assertThat(api().post("/admin/faults", "{\"rule\":\"bank-a:BEFORE_COMMIT:DELAY(1500ms):spans=bank-a+bank-b+broker\"}")
+        assertThat(Api.as(port, "ops", "ops-secret-1").post("/admin/faults", "{\"rule\":\"bank-a:BEFORE_COMMIT:DELAY(1500ms):spans=bank-a+bank-b+broker\"}")
                 .status()).isEqualTo(201);
         java.util.concurrent.ExecutorService client = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
@@ -249,8 +250,7 @@ class LikeFlowIT extends RealParticipantsTest {
             assertThat(bankB.queryLong("SELECT COUNT(*) FROM like_action WHERE user_id = 'henry'")).isEqualTo(2);
         } finally {
             client.shutdownNow();
-            api().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/admin/faults"))
-                    .DELETE().build());
+            Api.as(port, "ops", "ops-secret-1").delete("/admin/faults");
         }
     }
 

@@ -17,9 +17,22 @@ public final class Api {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    /** The Authorization header sent with every request, or null. */
+    private final String authorization;
 
     public Api(int port) {
+        this(port, null);
+    }
+
+    private Api(int port, String authorization) {
         this.base = "http://127.0.0.1:" + port;
+        this.authorization = authorization;
+    }
+
+    /** The same API as a console user (HTTP Basic), e.g. for /admin/** and health details. */
+    public static Api as(int port, String user, String password) {
+        String token = java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Api(port, "Basic " + token);
     }
 
     /** Status, headers and parsed JSON body (or null) of one response. */
@@ -30,12 +43,21 @@ public final class Api {
     }
 
     public Response post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(request(path).GET().build());
+    }
+
+    public Response delete(String path) {
+        return send(request(path).DELETE().build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     public Response transfer(String fromBank, String fromAccount, String toBank, String toAccount, long cents, String key) {

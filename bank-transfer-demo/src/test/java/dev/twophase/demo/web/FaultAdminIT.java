@@ -2,9 +2,6 @@ package dev.twophase.demo.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +17,11 @@ import dev.twophase.demo.support.RealParticipantsTest;
  * back all three participants and the client is told so; bad rules and a disabled injector are
  * refused with problem+json and arm nothing.
  */
-@TestPropertySource(properties = "twophase.faults.enabled=true")
+@TestPropertySource(properties = {"twophase.faults.enabled=true",
+        "twophase.console.remote.users.ops.password=ops-secret-1",
+        "twophase.console.remote.users.ops.role=operator",
+        "twophase.console.remote.users.watch.password=watch-secret-1",
+        "twophase.console.remote.users.watch.role=monitor"})
 class FaultAdminIT extends RealParticipantsTest {
 
     /** The context's fault injector: it exists because twophase.faults.enabled=true. */
@@ -33,12 +34,12 @@ class FaultAdminIT extends RealParticipantsTest {
     @AfterEach
     void disarm() {
         injector.enable();
-        new Api(port).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/faults")).DELETE().build());
+        operator().delete("/admin/faults");
     }
 
     @Test
     void anArmedVoteNoRollsBackEveryParticipantAndIsThenUsedUp() throws Exception {
-        Api api = new Api(port);
+        Api api = operator();
         Api.Response armed = api.post("/admin/faults", "{\"rule\":\"bank-b:BEFORE_PREPARE:FAIL(XA_RBROLLBACK):spans=bank-a+bank-b+broker\"}");
         assertThat(armed.status()).isEqualTo(201);
         assertThat(api.get("/admin/faults").body().path("armed").get(0).asText())
@@ -65,7 +66,7 @@ class FaultAdminIT extends RealParticipantsTest {
 
     @Test
     void aMalformedRuleIsRefusedWithProblemJsonAndNothingIsArmed() {
-        Api api = new Api(port);
+        Api api = operator();
         Api.Response bad = api.post("/admin/faults", "{\"rule\":\"bank-a:WHENEVER:HALT\"}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.contentType()).startsWith("application/problem+json");
@@ -77,7 +78,7 @@ class FaultAdminIT extends RealParticipantsTest {
 
     @Test
     void nothingIsArmedWhileInjectionIsDisabled() {
-        Api api = new Api(port);
+        Api api = operator();
         injector.disable();
         Api.Response refused = api.post("/admin/faults", "{\"rule\":\"bank-a:BEFORE_COMMIT:HALT\"}");
         assertThat(refused.status()).isEqualTo(409);
@@ -85,5 +86,28 @@ class FaultAdminIT extends RealParticipantsTest {
         assertThat(refused.body().path("detail").asText()).contains("twophase.faults.enabled=true");
         assertThat(api.get("/admin/faults").body().path("enabled").asBoolean(true)).isFalse();
         assertThat(api.get("/admin/faults").body().path("armed").size()).isZero();
+    }
+
+    @Test
+    void onlyTheOperatorRoleArmsOrDisarmsAndStrangersLearnNothing() {
+        Api anonymous = new Api(port);
+        Api monitor = Api.as(port, "watch", "watch-secret-1");
+        Api.Response noLogin = anonymous.post("/admin/faults", "{\"rule\":\"bank-a:BEFORE_COMMIT:HALT\"}");
+        assertThat(noLogin.status()).isEqualTo(401);
+        assertThat(noLogin.contentType()).startsWith("application/problem+json");
+        assertThat(noLogin.body().path("type").asText()).isEqualTo("/problems/admin-login-required");
+        assertThat(anonymous.get("/admin/faults").status()).isEqualTo(401);
+        assertThat(Api.as(port, "ops", "wrong").get("/admin/faults").status()).isEqualTo(401);
+
+        Api.Response denied = monitor.post("/admin/faults", "{\"rule\":\"bank-a:BEFORE_COMMIT:HALT\"}");
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.body().path("type").asText()).isEqualTo("/problems/admin-role-required");
+        assertThat(monitor.delete("/admin/faults").status()).isEqualTo(403);
+        assertThat(monitor.get("/admin/faults").status()).as("the monitor role may read").isEqualTo(200);
+        assertThat(injector.armed()).isEmpty();
+    }
+
+    private Api operator() {
+        return Api.as(port, "ops", "ops-secret-1");
     }
 }
