@@ -83,7 +83,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         log.warn("Request rolled back on every participant: {} (root cause {})", e.toString(), rootMessage(e));
         ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "rolled-back", "Rolled back",
                 "A participant failed and the transaction was rolled back on every participant; nothing changed,"
-                        + " so the request can be retried with the same idempotency key.");
+                        + " so the request can be retried (a transfer with the same idempotency key).");
         problem.setProperty("outcome", "rolled back");
         return problem;
     }
@@ -115,7 +115,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(body);
     }
 
-    /** The rule of the field in the API's words; bean validation's own text only for fields the table lacks. */
+    /** The field's rule from ApiFields, so that it reads the same whichever check refused the value. */
     private static String fieldMessage(FieldError error) {
         boolean missing = error.getRejectedValue() == null || "NotNull".equals(error.getCode());
         return missing ? ApiFields.required(error.getField()) : ApiFields.mustBe(error.getField());
