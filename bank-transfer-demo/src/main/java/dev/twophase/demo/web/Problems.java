@@ -32,8 +32,8 @@ public final class Problems {
     /** Writes the problem as the whole response, for code that runs outside Spring MVC. */
     public static void write(HttpServletResponse response, ObjectMapper json, ProblemDetail problem) throws IOException {
         response.setStatus(problem.getStatus());
+        // No charset parameter, as Spring MVC answers it: JSON is UTF-8, which Jackson writes to the stream.
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
         json.writeValue(response.getOutputStream(), problem);
     }
 }
