@@ -1,0 +1,11 @@
+/**
+ * The benchmark command {@code twophase-benchmarks}: runs the demo's transfer in every
+ * {@link dev.twophase.benchmarks.Mode} (two-phase commit over three and two participants, one
+ * participant over XA, and local transactions as baselines) at several client counts against the
+ * local PostgreSQL, MySQL/MariaDB and an Artemis broker, checks afterwards that every completed
+ * transfer left exactly its effects, and writes the results with the machine's fsync bound to a
+ * Markdown report. Uses the participants, the coordinator's metrics and the testing module's broker
+ * process; nothing of the demo's code, whose statements it repeats
+ * ({@link dev.twophase.benchmarks.TransferWork}).
+ */
+package dev.twophase.benchmarks;
