@@ -182,8 +182,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
                         "logging.level.com.atomikos", "ERROR"))
                 .run(); PhaseTimes phases = new PhaseTimes()) {
             BenchConfiguration.Participants participants = context.getBean(BenchConfiguration.Participants.class);
-            builder.coordinator(dev.twophase.coordinator.internal.ParallelPhases.active(),
-                    !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.internal.OnePhaseAwareLog));
+            builder.coordinator(dev.twophase.coordinator.atomikos.ParallelPhases.active(),
+                    !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.log.OnePhaseAwareLog));
             if (!jitTime.isZero()) {
                 out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitTime.toMillis() / selected.size());
                 for (Mode mode : selected) {

@@ -297,20 +297,11 @@ class ConsoleIT extends RealParticipantsTest {
             xa.close();
         }
         rollBackAfterTheTest(ds, xid);
-        // The commit decision an earlier run's log would hold. Atomikos has no public way to add
-        // a record (recordAsCommitting needs an existing one), hence its repository directly.
+        // The commit decision an earlier run's log would hold, written through twophase's log (the
+        // OltpLog Atomikos loaded): no live coordinator has this id, so it is written as any 2PC record.
         String gtrid = new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII);
-        // twophase's OnePhaseAwareLog keeps Atomikos's RecoveryLogImp (and its repository) inside.
-        Object log = com.atomikos.icatch.config.Configuration.getRecoveryLog();
-        if (log instanceof dev.twophase.coordinator.internal.OnePhaseAwareLog) {
-            java.lang.reflect.Field inner = log.getClass().getDeclaredField("recovery");
-            inner.setAccessible(true);
-            log = inner.get(log);
-        }
-        java.lang.reflect.Field repository = com.atomikos.recovery.fs.RecoveryLogImp.class.getDeclaredField("repository");
-        repository.setAccessible(true);
-        ((com.atomikos.recovery.fs.Repository) repository.get(log))
-                .put(gtrid, new com.atomikos.recovery.PendingTransactionRecord(gtrid, com.atomikos.recovery.TxState.COMMITTING,
+        ((com.atomikos.recovery.OltpLog) com.atomikos.icatch.config.Configuration.getRecoveryLog())
+                .write(new com.atomikos.recovery.PendingTransactionRecord(gtrid, com.atomikos.recovery.TxState.COMMITTING,
                         System.currentTimeMillis() - 3_000_000L, "it-" + ProcessHandle.current().pid() + "."));
         return xid;
     }

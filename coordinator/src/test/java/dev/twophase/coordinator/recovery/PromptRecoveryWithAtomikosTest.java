@@ -1,5 +1,7 @@
 package dev.twophase.coordinator.recovery;
 
+import dev.twophase.coordinator.metrics.RecoveryMetrics;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
 import com.atomikos.icatch.jta.UserTransactionManager;
 
 import ch.qos.logback.classic.Level;
-import dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration;
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
 import dev.twophase.coordinator.recovery.FakeResourceManager.State;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

@@ -1,5 +1,8 @@
 package dev.twophase.coordinator.recovery;
 
+import dev.twophase.coordinator.console.RecoveryConsole;
+
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

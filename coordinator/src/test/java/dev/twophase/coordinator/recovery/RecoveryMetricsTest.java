@@ -1,5 +1,8 @@
 package dev.twophase.coordinator.recovery;
 
+import dev.twophase.coordinator.metrics.RecoveryMetrics;
+
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -16,7 +16,7 @@ import dev.twophase.coordinator.TwophaseStartupException;
 import dev.twophase.coordinator.fault.Fault;
 import dev.twophase.coordinator.fault.FaultInjector;
 import dev.twophase.coordinator.fault.FaultProperties;
-import dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration;
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
 
 /** The injector is one per JVM: every context here is closed by {@code run}, which disables it again. */
 class FaultInjectionAutoConfigurationTest {

@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.atomikos;
 
 import java.lang.reflect.Field;
 
@@ -23,12 +23,12 @@ import dev.twophase.coordinator.TwophaseStartupException;
  * <p>The outcome rules do not change: the commit decision is still logged (forced) only after every
  * prepare has answered, and a transaction whose prepare failed anywhere is rolled back everywhere.
  * What changes is the order in which participants see their calls, which no participant may rely
- * on. The flag is a private field of the transaction service, hence reflection; if a later Atomikos
- * removes it, startup fails with the setting that turns this off.
+ * on. The flag is a private field of the transaction service, hence reflection, checked at startup
+ * by {@link AtomikosInternals#verify()}.
  */
 public final class ParallelPhases implements TransactionServicePlugin {
 
-    private static final String FIELD = "single_threaded_2pc_";
+    static final String FIELD = "single_threaded_2pc_";
 
     @Override
     public void beforeInit() {

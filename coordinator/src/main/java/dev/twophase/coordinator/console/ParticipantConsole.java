@@ -1,4 +1,6 @@
-package dev.twophase.coordinator.recovery;
+package dev.twophase.coordinator.console;
+
+import dev.twophase.coordinator.recovery.ParticipantMonitor;
 
 import dev.twophase.coordinator.console.ParticipantMXBean;
 

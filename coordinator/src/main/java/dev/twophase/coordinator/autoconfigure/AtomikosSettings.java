@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +10,7 @@ import java.util.Set;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
-import dev.twophase.coordinator.CoordinatorProperties;
+import dev.twophase.coordinator.autoconfigure.CoordinatorProperties;
 import dev.twophase.coordinator.TmName;
 
 /**

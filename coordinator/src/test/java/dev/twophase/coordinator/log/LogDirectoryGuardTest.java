@@ -1,4 +1,6 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.log;
+
+import dev.twophase.coordinator.autoconfigure.AtomikosSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.log;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

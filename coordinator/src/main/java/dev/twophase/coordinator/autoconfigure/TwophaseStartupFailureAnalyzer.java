@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

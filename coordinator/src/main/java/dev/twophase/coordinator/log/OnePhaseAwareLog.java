@@ -1,12 +1,5 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.log;
 
-import java.util.Collection;
-
-import com.atomikos.icatch.CompositeCoordinator;
-import com.atomikos.icatch.TransactionService;
-import com.atomikos.icatch.config.Configuration;
-import com.atomikos.icatch.imp.CoordinatorImp;
-import com.atomikos.icatch.provider.ConfigProperties;
 import com.atomikos.recovery.LogException;
 import com.atomikos.recovery.LogReadException;
 import com.atomikos.recovery.LogWriteException;
@@ -15,12 +8,12 @@ import com.atomikos.recovery.OltpLogFactory;
 import com.atomikos.recovery.PendingTransactionRecord;
 import com.atomikos.recovery.RecoveryLog;
 import com.atomikos.recovery.TxState;
-import com.atomikos.recovery.fs.CachedRepository;
-import com.atomikos.recovery.fs.FileSystemRepository;
-import com.atomikos.recovery.fs.InMemoryRepository;
-import com.atomikos.recovery.fs.OltpLogImp;
-import com.atomikos.recovery.fs.RecoveryLogImp;
-import com.atomikos.recovery.fs.Repository;
+
+import dev.twophase.coordinator.atomikos.FileLogAssembly;
+import dev.twophase.coordinator.atomikos.LiveCoordinators;
+
+import java.util.Collection;
+
 
 /**
  * Atomikos's own file log ({@code tmlog*.log}, the same files, the same forced writes) except for
@@ -39,35 +32,20 @@ import com.atomikos.recovery.fs.Repository;
  */
 public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
 
-    private final OltpLogImp oltp = new OltpLogImp();
-    private final RecoveryLogImp recovery = new RecoveryLogImp();
+    private final OltpLog oltp;
+    private final RecoveryLog recovery;
 
-    OnePhaseAwareLog(Repository repository) {
-        oltp.setRepository(repository);
-        recovery.setRepository(repository);
+    OnePhaseAwareLog(OltpLog oltp, RecoveryLog recovery) {
+        this.oltp = oltp;
+        this.recovery = recovery;
     }
 
     /** The factory Atomikos's assembler loads. */
     public static final class Factory implements OltpLogFactory {
         @Override
         public OltpLog createOltpLog() {
-            // As AssemblerImp.createRepository: the in-memory cache over the file system log, or memory only.
-            ConfigProperties properties = Configuration.getConfigProperties();
-            try {
-                InMemoryRepository memory = new InMemoryRepository();
-                memory.init();
-                Repository repository = memory;
-                if (properties.getEnableLogging()) {
-                    FileSystemRepository files = new FileSystemRepository();
-                    files.init();
-                    CachedRepository cached = new CachedRepository(memory, files);
-                    cached.init();
-                    repository = cached;
-                }
-                return new OnePhaseAwareLog(repository);
-            } catch (LogException e) {
-                throw new com.atomikos.icatch.SysException("Error in init: " + e.getMessage(), e);
-            }
+            FileLogAssembly files = FileLogAssembly.open();
+            return new OnePhaseAwareLog(files.oltpLog(), files.recoveryLog());
         }
     }
 
@@ -81,18 +59,9 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
         oltp.write(record);
     }
 
-    /**
-     * Whether the live root coordinator with this id has exactly one participant, so it commits in
-     * one phase ({@code CoordinatorImp.terminate} does {@code commit(onePhase = participants <= 1)}).
-     */
+    /** Whether this is the record of a live root transaction that commits in one phase. */
     private static boolean onePhase(PendingTransactionRecord record) {
-        if (record.superiorId != null) {
-            return false;
-        }
-        TransactionService service = Configuration.getTransactionService();
-        CompositeCoordinator coordinator = service == null ? null : service.getCompositeCoordinator(record.id);
-        return coordinator instanceof CoordinatorImp imp && record.id.equals(imp.getCoordinatorId())
-                && imp.getParticipants().size() == 1;
+        return record.superiorId == null && LiveCoordinators.isOnePhaseRoot(record.id);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.console;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -16,15 +16,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import dev.twophase.coordinator.console.ConsoleNames;
-import dev.twophase.coordinator.recovery.ParticipantConsole;
+import dev.twophase.coordinator.console.ParticipantConsole;
 import dev.twophase.coordinator.recovery.PromptRecovery;
-import dev.twophase.coordinator.recovery.RecoveryConsole;
+import dev.twophase.coordinator.console.RecoveryConsole;
 
 /**
  * Registers the console's MXBeans in the platform MBean server once the application has started
  * (the participants' pools have registered with Atomikos by then), and removes them on stop.
  */
-final class ConsoleRegistrar implements SmartLifecycle {
+public final class ConsoleRegistrar implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleRegistrar.class);
 
@@ -32,7 +32,7 @@ final class ConsoleRegistrar implements SmartLifecycle {
     private final PromptRecovery recovery;
     private final List<ObjectName> registered = new ArrayList<>();
 
-    ConsoleRegistrar(RecoveryConsole console, PromptRecovery recovery) {
+    public ConsoleRegistrar(RecoveryConsole console, PromptRecovery recovery) {
         this.console = console;
         this.recovery = recovery;
     }

@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -8,6 +8,7 @@ import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.util.ClassUtils;
 
+import dev.twophase.coordinator.atomikos.AtomikosInternals;
 import dev.twophase.coordinator.fault.internal.FaultInjectionAutoConfiguration;
 
 /**
@@ -20,10 +21,6 @@ class AtomikosResourceOrdering implements BeanFactoryPostProcessor {
 
     static final String TRANSACTION_SERVICE_BEAN = "atomikosTransactionService";
 
-    private static final String[] RESOURCE_TYPES = {
-            "com.atomikos.jdbc.internal.AbstractDataSourceBean",
-            "com.atomikos.jms.AtomikosConnectionFactoryBean" };
-
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         if (beanFactory.containsBeanDefinition(TRANSACTION_SERVICE_BEAN)
@@ -31,7 +28,7 @@ class AtomikosResourceOrdering implements BeanFactoryPostProcessor {
             addDependsOn(beanFactory.getBeanDefinition(TRANSACTION_SERVICE_BEAN), FaultInjectionAutoConfiguration.FAULT_INJECTOR_BEAN);
         }
         ClassLoader classLoader = beanFactory.getBeanClassLoader();
-        for (String typeName : RESOURCE_TYPES) {
+        for (String typeName : AtomikosInternals.POOL_BEAN_TYPES) {
             if (!ClassUtils.isPresent(typeName, classLoader)) {
                 continue;
             }

@@ -1,4 +1,10 @@
-package dev.twophase.coordinator.recovery;
+package dev.twophase.coordinator.console;
+
+import dev.twophase.coordinator.recovery.HeuristicRegistry;
+import dev.twophase.coordinator.recovery.PromptRecovery;
+import dev.twophase.coordinator.recovery.BranchResolver;
+import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
+import dev.twophase.coordinator.recovery.ParticipantMonitor;
 
 import dev.twophase.coordinator.xa.XaCodes;
 
@@ -75,7 +81,8 @@ public final class RecoveryConsole implements CoordinatorMXBean {
         this(recovery, heuristics, outcomes, audit, settings, RecoveryConsole::currentOperator);
     }
 
-    RecoveryConsole(PromptRecovery recovery, HeuristicRegistry heuristics, TransactionOutcomes outcomes, AuditLog audit,
+    /** As above, with the source of the acting operator's name (the default reads the JMX subject). */
+    public RecoveryConsole(PromptRecovery recovery, HeuristicRegistry heuristics, TransactionOutcomes outcomes, AuditLog audit,
             Settings settings, Supplier<String> operator) {
         this.recovery = recovery;
         this.heuristics = heuristics;

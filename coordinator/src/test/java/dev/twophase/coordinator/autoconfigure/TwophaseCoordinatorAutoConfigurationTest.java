@@ -1,4 +1,6 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
+
+import dev.twophase.coordinator.log.LogDirectoryGuard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -31,7 +33,7 @@ import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.recovery.PromptRecovery;
 import dev.twophase.coordinator.recovery.RecoveryHealthIndicator;
-import dev.twophase.coordinator.recovery.RecoveryMetrics;
+import dev.twophase.coordinator.metrics.RecoveryMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /** Atomikos is one per JVM: every context here is closed by {@code run} before the next test starts. */

@@ -1,4 +1,4 @@
-package dev.twophase.coordinator;
+package dev.twophase.coordinator.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,6 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
+
+import dev.twophase.coordinator.console.ConsoleRegistrar;
 
 import java.nio.file.Path;
 
@@ -21,7 +23,7 @@ import dev.twophase.coordinator.metrics.XaPhaseMetrics;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.recovery.ParticipantsHealthContributor;
 import dev.twophase.coordinator.recovery.PromptRecovery;
-import dev.twophase.coordinator.recovery.RecoveryConsole;
+import dev.twophase.coordinator.console.RecoveryConsole;
 import dev.twophase.coordinator.recovery.RecoveryLogHealthIndicator;
 
 /**

@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,7 @@
-package dev.twophase.coordinator.recovery;
+package dev.twophase.coordinator.metrics;
+
+import dev.twophase.coordinator.recovery.HeuristicRegistry;
+import dev.twophase.coordinator.recovery.PromptRecovery;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
 
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,7 +10,7 @@ import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.recovery.PromptRecovery;
 import dev.twophase.coordinator.recovery.RecoveryHealthIndicator;
-import dev.twophase.coordinator.recovery.RecoveryMetrics;
+import dev.twophase.coordinator.metrics.RecoveryMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**

@@ -1,4 +1,8 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.autoconfigure;
+
+import dev.twophase.coordinator.atomikos.AtomikosInternals;
+import dev.twophase.coordinator.atomikos.ParallelPhases;
+import dev.twophase.coordinator.log.LogDirectoryGuard;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +25,7 @@ import com.atomikos.icatch.config.Configuration;
 import com.atomikos.icatch.config.UserTransactionServiceImp;
 import com.atomikos.icatch.jta.UserTransactionManager;
 
-import dev.twophase.coordinator.CoordinatorProperties;
+import dev.twophase.coordinator.autoconfigure.CoordinatorProperties;
 import dev.twophase.coordinator.TwophaseStartupException;
 
 /**
@@ -77,6 +81,7 @@ public class TwophaseCoordinatorAutoConfiguration {
                             + " (failsafe reuseForks=false) or close the previous context first.",
                     null);
         }
+        AtomikosInternals.verify();
         LogDirectoryGuard.check(settings.logDir(), AtomikosSettings.LOG_BASE_NAME);
         log.info("Starting coordinator tm-name={} log-dir={}", settings.tmName(), settings.logDir());
         UserTransactionServiceImp service = new UserTransactionServiceImp(settings.atomikosProperties());

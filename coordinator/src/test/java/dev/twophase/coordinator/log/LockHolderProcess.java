@@ -1,4 +1,6 @@
-package dev.twophase.coordinator.internal;
+package dev.twophase.coordinator.log;
+
+import dev.twophase.coordinator.autoconfigure.AtomikosSettings;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
