@@ -115,7 +115,8 @@ class ArchitectureTest {
     static final ArchRule onlyTheAtomikosPackageUsesAtomikosInternals = noClasses()
             .that().resideOutsideOfPackage(ATOMIKOS_ADAPTER)
             .should().dependOnClassesThat().resideInAnyPackage("com.atomikos.icatch.imp..", "com.atomikos.icatch.config.imp..",
-                    "com.atomikos.recovery.fs..", "com.atomikos.persistence..")
+                    "com.atomikos.recovery.fs..", "com.atomikos.persistence..", "com.atomikos.jdbc.internal..",
+                    "com.atomikos.jms.internal..")
             .because("every use of an Atomikos implementation class is listed in dev.twophase.coordinator.atomikos and"
                     + " checked at startup, so an Atomikos upgrade that breaks one fails with the Atomikos version named");
 
