@@ -9,6 +9,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -39,17 +40,20 @@ class TwophaseConsoleConfiguration {
     static final String AUDIT_FILE = "twophase-audit.jsonl";
 
     @Bean
+    @ConditionalOnMissingBean
     TransactionOutcomes twophaseTransactionOutcomes() {
         return new TransactionOutcomes();
     }
 
     @Bean
+    @ConditionalOnMissingBean
     AuditLog twophaseAuditLog(ConsoleProperties console, AtomikosSettings settings) {
         Path file = console.auditFile() != null ? console.auditFile() : settings.logDir().resolve(AUDIT_FILE);
         return new AuditLog(file, settings.tmName().value());
     }
 
     @Bean
+    @ConditionalOnMissingBean
     RecoveryConsole twophaseRecoveryConsole(PromptRecovery recovery, HeuristicRegistry heuristics,
             TransactionOutcomes outcomes, AuditLog audit, AtomikosSettings settings, ConsoleProperties console) {
         return new RecoveryConsole(recovery, heuristics, outcomes, audit, new RecoveryConsole.Settings(
@@ -57,40 +61,17 @@ class TwophaseConsoleConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "twophase.console", name = "enabled", matchIfMissing = true)
     ConsoleRegistrar twophaseConsoleRegistrar(RecoveryConsole console, PromptRecovery recovery) {
         return new ConsoleRegistrar(console, recovery);
     }
 
     @Bean
+    @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "twophase.console.remote", name = "enabled")
     RemoteConsoleServer twophaseRemoteConsoleServer(ConsoleProperties console) {
         return new RemoteConsoleServer(console.remote());
-    }
-
-    @Bean
-    MeterBinder twophaseXaPhaseMetrics() {
-        return new PhaseTimers();
-    }
-
-    /** Adds the application's registry to the process-wide XA phase timers, and removes it on close. */
-    static final class PhaseTimers implements MeterBinder, AutoCloseable {
-
-        private MeterRegistry bound;
-
-        @Override
-        public synchronized void bindTo(MeterRegistry registry) {
-            XaPhaseMetrics.bindTo(registry);
-            bound = registry;
-        }
-
-        @Override
-        public synchronized void close() {
-            if (bound != null) {
-                XaPhaseMetrics.unbind(bound);
-                bound = null;
-            }
-        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -98,11 +79,13 @@ class TwophaseConsoleConfiguration {
     static class Health {
 
         @Bean(name = "participantsHealthContributor")
+        @ConditionalOnMissingBean(name = "participantsHealthContributor")
         HealthContributor participantsHealthContributor(PromptRecovery recovery) {
             return new ParticipantsHealthContributor(recovery);
         }
 
         @Bean
+        @ConditionalOnMissingBean
         RecoveryLogHealthIndicator recoveryLogHealthIndicator(PromptRecovery recovery, AtomikosSettings settings,
                 ConsoleProperties console) {
             if (console.purgeWarningMargin().compareTo(settings.forgetOrphanedLogEntriesDelay()) >= 0) {

@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfigu
 import org.springframework.boot.autoconfigure.transaction.TransactionManagerCustomizers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Import;
@@ -41,36 +42,33 @@ import dev.twophase.coordinator.TwophaseStartupException;
 @ConditionalOnClass(UserTransactionManager.class)
 @ConditionalOnProperty(prefix = "twophase.coordinator", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CoordinatorProperties.class)
-@Import({TwophaseRecoveryConfiguration.class, TwophaseConsoleConfiguration.class})
+@Import({TwophaseXaChainConfiguration.class, TwophaseRecoveryConfiguration.class, TwophaseConsoleConfiguration.class})
 public class TwophaseCoordinatorAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(TwophaseCoordinatorAutoConfiguration.class);
 
     @Bean
+    @ConditionalOnMissingBean
     static AtomikosResourceOrdering twophaseAtomikosResourceOrdering() {
         return new AtomikosResourceOrdering();
     }
 
     /** A {@code TransactionServicePlugin}: after Atomikos has started, new transactions prepare and commit all participants at once. */
     @Bean
+    @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "twophase.coordinator", name = "parallel-phases", havingValue = "true")
     ParallelPhases twophaseParallelPhases() {
         return new ParallelPhases();
     }
 
-    /** Decorates every participant's XA factory; participants take it from the context. */
     @Bean
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
-    dev.twophase.coordinator.xa.XaResourceChain twophaseXaResourceChain() {
-        return new dev.twophase.coordinator.xa.XaResourceChain();
-    }
-
-    @Bean
+    @ConditionalOnMissingBean
     AtomikosSettings twophaseAtomikosSettings(CoordinatorProperties properties) {
         return AtomikosSettings.from(properties);
     }
 
     @Bean(name = AtomikosResourceOrdering.TRANSACTION_SERVICE_BEAN, initMethod = "init", destroyMethod = "shutdownWait")
+    @ConditionalOnMissingBean
     UserTransactionServiceImp atomikosTransactionService(AtomikosSettings settings,
             ObjectProvider<TransactionServicePlugin> plugins) {
         if (Configuration.getTransactionService() != null) {
@@ -91,6 +89,7 @@ public class TwophaseCoordinatorAutoConfiguration {
     }
 
     @Bean(initMethod = "init", destroyMethod = "close")
+    @ConditionalOnMissingBean
     @DependsOn(AtomikosResourceOrdering.TRANSACTION_SERVICE_BEAN)
     UserTransactionManager atomikosTransactionManager() {
         UserTransactionManager manager = new UserTransactionManager();
@@ -101,6 +100,7 @@ public class TwophaseCoordinatorAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
     JtaTransactionManager transactionManager(UserTransactionManager atomikosTransactionManager,
             ObjectProvider<TransactionManagerCustomizers> customizers, TransactionOutcomes outcomes) {
         // No default timeout here: Atomikos applies twophase.coordinator.default-timeout itself.

@@ -2,6 +2,7 @@ package dev.twophase.coordinator.autoconfigure;
 
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
@@ -23,16 +24,13 @@ class TwophaseRecoveryConfiguration {
 
     /** A {@code TransactionServicePlugin}: the transaction service bean hands it to Atomikos before init. */
     @Bean
+    @ConditionalOnMissingBean
     CoordinatorIncarnation twophaseCoordinatorIncarnation(AtomikosSettings settings) {
         return new CoordinatorIncarnation(settings.tmName());
     }
 
     @Bean
-    HeuristicRegistry twophaseHeuristicRegistry() {
-        return HeuristicRegistry.processWide();
-    }
-
-    @Bean
+    @ConditionalOnMissingBean
     @DependsOn(AtomikosResourceOrdering.TRANSACTION_SERVICE_BEAN)
     PromptRecovery twophasePromptRecovery(CoordinatorIncarnation incarnation, AtomikosSettings settings,
             HeuristicRegistry heuristics) {
@@ -45,6 +43,7 @@ class TwophaseRecoveryConfiguration {
     static class Health {
 
         @Bean
+        @ConditionalOnMissingBean
         RecoveryHealthIndicator recoveryHealthIndicator(PromptRecovery recovery) {
             return new RecoveryHealthIndicator(recovery);
         }
@@ -55,6 +54,7 @@ class TwophaseRecoveryConfiguration {
     static class Metrics {
 
         @Bean
+        @ConditionalOnMissingBean
         RecoveryMetrics twophaseRecoveryMetrics(PromptRecovery recovery, HeuristicRegistry heuristics) {
             return new RecoveryMetrics(recovery, heuristics);
         }

@@ -1,5 +1,10 @@
 package dev.twophase.coordinator.autoconfigure;
 
+import javax.transaction.xa.XAResource;
+
+import dev.twophase.coordinator.recovery.HeuristicGuard;
+import dev.twophase.coordinator.xa.XaResourceChain;
+
 import dev.twophase.coordinator.log.LogDirectoryGuard;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,7 +119,9 @@ class TwophaseCoordinatorAutoConfigurationTest {
             assertThat(ctx).hasNotFailed().hasSingleBean(PromptRecovery.class).hasSingleBean(RecoveryMetrics.class)
                     .hasBean("recoveryHealthIndicator");
             assertThat(ctx.getBean(PromptRecovery.class).isRunning()).isTrue();
-            assertThat(ctx.getBean(HeuristicRegistry.class)).isSameAs(HeuristicRegistry.processWide());
+            XAResource decorated = ctx.getBean(XaResourceChain.class).decorate("bank-x", org.mockito.Mockito.mock(XAResource.class));
+            assertThat(decorated.getClass().getEnclosingClass()).as("the chain starts with the heuristic guard")
+                    .isEqualTo(HeuristicGuard.class);
             CoordinatorIncarnation incarnation = ctx.getBean(CoordinatorIncarnation.class);
             assertThat(incarnation.tmName().value()).isEqualTo("ctx-recovery");
             assertThat(incarnation.startedAt()).isBetween(before, Instant.now());

@@ -1,4 +1,4 @@
-package dev.twophase.coordinator.fault;
+package dev.twophase.coordinator.xa;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -11,20 +11,20 @@ import java.util.Set;
 
 import javax.transaction.xa.XAResource;
 
-import dev.twophase.coordinator.metrics.XaPhaseMetrics;
-import dev.twophase.coordinator.recovery.HeuristicGuard;
+import java.util.function.BiFunction;
 
 /**
- * Behind every dynamic proxy that {@link FaultInjection} makes: passes each call to the
- * participant's own object, and wraps what comes back when it is an XA handle (a connection,
- * session or context, which lead to an {@link XAResource}) or an {@link XAResource}.
+ * Behind every dynamic proxy that {@link XaResourceChain} makes of a participant's XA factory:
+ * passes each call to the participant's own object, and wraps what comes back when it is an XA
+ * handle (a connection, session or context, which lead to an {@link XAResource}) or an
+ * {@link XAResource}, which it hands to the chain to decorate.
  *
  * <p>A proxy implements every public interface of the participant's object, so vendor interfaces
  * keep working; calls to an {@code XAResource} that the object is itself (PostgreSQL's and MySQL's
  * XA connections are their own XAResource) go through the same fault-injecting resource as
  * {@code getXAResource()}'s.
  */
-final class FaultInjectingHandler implements InvocationHandler {
+final class XaHandleProxy implements InvocationHandler {
 
     /** Handles whose methods lead to an XAResource; a method returning one of these gets a proxy back. */
     private static final List<Class<?>> XA_HANDLES = List.of(
@@ -43,37 +43,39 @@ final class FaultInjectingHandler implements InvocationHandler {
 
     private final String participant;
     private final Object delegate;
-    private final FaultInjector injector;
-    /** The last resource handed out, so that one XAResource of the participant has one wrapper. */
-    private volatile FaultInjectingXAResource lastResource;
-    private volatile XAResource lastGuarded;
+    private final BiFunction<String, XAResource, XAResource> decorate;
+    /** The last vendor resource handed out and its decorated form, so that one XAResource has one decorator. */
+    private volatile Decorated last;
 
-    private FaultInjectingHandler(String participant, Object delegate, FaultInjector injector) {
+    private record Decorated(XAResource vendor, XAResource decorated) {
+    }
+
+    private XaHandleProxy(String participant, Object delegate, BiFunction<String, XAResource, XAResource> decorate) {
         this.participant = participant;
         this.delegate = delegate;
-        this.injector = injector;
+        this.decorate = decorate;
     }
 
     /** A proxy of {@code delegate} implementing {@code required} and every other public interface it has. */
-    static <T> T proxy(Class<T> required, String participant, T delegate, FaultInjector injector) {
-        if (FaultInjection.unwrap(delegate) != delegate) {
+    static <T> T proxy(Class<T> required, String participant, T delegate, BiFunction<String, XAResource, XAResource> decorate) {
+        if (delegateOf(delegate) != null) {
             throw new IllegalArgumentException(required.getSimpleName() + " " + delegate
-                    + " is already wrapped for fault injection; wrap the participant's own object once");
+                    + " is already decorated by an XA chain; decorate the participant's own object once");
         }
         Class<?> type = delegate.getClass();
-        ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : FaultInjectingHandler.class.getClassLoader();
+        ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : XaHandleProxy.class.getClassLoader();
         Class<?>[] interfaces = INTERFACES.get(type);
         if (!implementsAny(required, interfaces)) {
             interfaces = append(interfaces, required);
         }
-        Object proxy = Proxy.newProxyInstance(loader, interfaces, new FaultInjectingHandler(participant, delegate, injector));
+        Object proxy = Proxy.newProxyInstance(loader, interfaces, new XaHandleProxy(participant, delegate, decorate));
         return required.cast(proxy);
     }
 
     /** The participant's own object behind a proxy made here, or {@code null} when {@code candidate} is not one. */
     static Object delegateOf(Object candidate) {
         if (candidate != null && Proxy.isProxyClass(candidate.getClass())
-                && Proxy.getInvocationHandler(candidate) instanceof FaultInjectingHandler handler) {
+                && Proxy.getInvocationHandler(candidate) instanceof XaHandleProxy handler) {
             return handler.delegate;
         }
         return null;
@@ -104,34 +106,28 @@ final class FaultInjectingHandler implements InvocationHandler {
     }
 
     /**
-     * The participant's XAResource as Atomikos gets it: the heuristic guard (docs/recovery.md: a
-     * prepared branch that vanished before its commit is reported as a heuristic, never as a
-     * success) around the phase timers ({@code twophase.xa.phase}) around the fault injector
-     * around the vendor's resource. One pair per vendor
-     * resource, since Atomikos compares resources by identity and {@code isSameRM}.
+     * The participant's XAResource as Atomikos gets it: decorated by the chain. One decorated
+     * resource per vendor resource, since Atomikos compares resources by identity and {@code isSameRM}.
      */
     private XAResource resource(XAResource own) {
-        FaultInjectingXAResource last = lastResource;
-        XAResource guarded = lastGuarded;
-        if (last != null && guarded != null && last.delegate() == own) {
-            return guarded;
+        Decorated current = last;
+        if (current != null && current.vendor() == own) {
+            return current.decorated();
         }
-        FaultInjectingXAResource created = new FaultInjectingXAResource(participant, own, injector);
-        guarded = HeuristicGuard.wrap(participant, XaPhaseMetrics.wrap(participant, created), own);
-        lastResource = created;
-        lastGuarded = guarded;
-        return guarded;
+        XAResource decorated = decorate.apply(participant, own);
+        last = new Decorated(own, decorated);
+        return decorated;
     }
 
     private Object objectMethod(Object proxy, Method method, Object[] args) {
         switch (method.getName()) {
             case "equals":
                 Object other = args[0];
-                return proxy == other || delegate.equals(FaultInjection.unwrap(other));
+                return proxy == other || delegate.equals(XaResourceChain.unwrap(other));
             case "hashCode":
                 return delegate.hashCode();
             default:
-                return "FaultInjection[" + participant + "] " + delegate;
+                return "XaResourceChain[" + participant + "] " + delegate;
         }
     }
 
@@ -144,7 +140,7 @@ final class FaultInjectingHandler implements InvocationHandler {
     }
 
     private <T> T wrapHandle(Class<T> returned, Object result) {
-        return proxy(returned, participant, returned.cast(result), injector);
+        return proxy(returned, participant, returned.cast(result), decorate);
     }
 
     /**
@@ -153,7 +149,7 @@ final class FaultInjectingHandler implements InvocationHandler {
      * one cannot be implemented by a proxy at all.
      */
     private static Class<?>[] proxiableInterfaces(Class<?> type) {
-        ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : FaultInjectingHandler.class.getClassLoader();
+        ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : XaHandleProxy.class.getClassLoader();
         Set<Class<?>> interfaces = new LinkedHashSet<>();
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             for (Class<?> candidate : c.getInterfaces()) {
