@@ -26,7 +26,9 @@ import com.atomikos.jms.AtomikosConnectionFactoryBean;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.participants.JdbcParticipantSettings;
+import dev.twophase.participants.artemis.ArtemisParticipantSettings;
 import dev.twophase.participants.JdbcParticipants;
 import dev.twophase.participants.artemis.ArtemisParticipant;
 
@@ -47,21 +49,22 @@ class BenchConfiguration {
     static final String BROKER = "bench-broker";
 
     @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosDataSourceBean xaBankA(BenchSettings s) {
+    AtomikosDataSourceBean xaBankA(BenchSettings s, XaResourceChain chain) {
         return JdbcParticipants.dataSource(new JdbcParticipantSettings(BANK_A, s.pgUrl(), s.pgUser(), s.pgPassword(),
-                s.poolSize(), s.poolSize(), Duration.ofSeconds(30)));
+                s.poolSize(), s.poolSize(), Duration.ofSeconds(30)), chain);
     }
 
     @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosDataSourceBean xaBankB(BenchSettings s) {
+    AtomikosDataSourceBean xaBankB(BenchSettings s, XaResourceChain chain) {
         return JdbcParticipants.dataSource(new JdbcParticipantSettings(BANK_B, s.mysqlUrl(), s.mysqlUser(), s.mysqlPassword(),
-                s.poolSize(), s.poolSize(), Duration.ofSeconds(30)));
+                s.poolSize(), s.poolSize(), Duration.ofSeconds(30)), chain);
     }
 
     @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosConnectionFactoryBean xaBroker(BenchSettings s) {
-        ArtemisParticipant.preflight(BROKER, s.brokerUrl(), null, null);
-        return ArtemisParticipant.connectionFactory(BROKER, s.brokerUrl(), null, null, s.poolSize());
+    AtomikosConnectionFactoryBean xaBroker(BenchSettings s, XaResourceChain chain) {
+        ArtemisParticipantSettings broker = ArtemisParticipantSettings.of(BROKER, s.brokerUrl(), null, null, s.poolSize());
+        ArtemisParticipant.preflight(broker);
+        return ArtemisParticipant.connectionFactory(broker, chain);
     }
 
     @Bean(destroyMethod = "close")

@@ -13,9 +13,14 @@ import java.util.Objects;
  * @param minPoolSize connections kept open
  * @param maxPoolSize most connections, i.e. most transactions using this participant at once
  * @param borrowTimeout how long a transaction waits for a free connection before failing
+ * @param propertyPrefix where the user configured this participant, e.g. {@code twophase.participants.jdbc.orders}:
+ *        startup errors tell the user to set {@code <propertyPrefix>.url} and so on
  */
 public record JdbcParticipantSettings(String name, String url, String username, String password,
-        int minPoolSize, int maxPoolSize, Duration borrowTimeout) {
+        int minPoolSize, int maxPoolSize, Duration borrowTimeout, String propertyPrefix) {
+
+    /** The prefix of every JDBC participant's properties; the participant's name follows. */
+    public static final String PROPERTIES = "twophase.participants.jdbc";
 
     public JdbcParticipantSettings {
         Objects.requireNonNull(name, "name");
@@ -23,6 +28,15 @@ public record JdbcParticipantSettings(String name, String url, String username, 
         if (borrowTimeout == null) {
             borrowTimeout = Duration.ofSeconds(30);
         }
+        if (propertyPrefix == null || propertyPrefix.isBlank()) {
+            propertyPrefix = PROPERTIES + "." + name;
+        }
+    }
+
+    /** Settings configured under {@code twophase.participants.jdbc.<name>}. */
+    public JdbcParticipantSettings(String name, String url, String username, String password,
+            int minPoolSize, int maxPoolSize, Duration borrowTimeout) {
+        this(name, url, username, password, minPoolSize, maxPoolSize, borrowTimeout, null);
     }
 
     /** Settings with the default pool: 2 to 20 connections, 30 s borrow timeout. */
@@ -30,10 +44,16 @@ public record JdbcParticipantSettings(String name, String url, String username, 
         return new JdbcParticipantSettings(name, url, username, password, 2, 20, Duration.ofSeconds(30));
     }
 
+    /** The full name of one of this participant's properties, e.g. {@code twophase.participants.jdbc.orders.url} for {@code url}. */
+    public String property(String key) {
+        return propertyPrefix + "." + key;
+    }
+
     @Override
     public String toString() {
         // Never print the password.
         return "JdbcParticipantSettings[name=" + name + ", url=" + url + ", username=" + username
-                + ", pool=" + minPoolSize + ".." + maxPoolSize + ", borrowTimeout=" + borrowTimeout + "]";
+                + ", pool=" + minPoolSize + ".." + maxPoolSize + ", borrowTimeout=" + borrowTimeout
+                + ", properties=" + propertyPrefix + "]";
     }
 }

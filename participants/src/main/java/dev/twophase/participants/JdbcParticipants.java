@@ -1,7 +1,7 @@
 package dev.twophase.participants;
 
-import java.sql.SQLException;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -11,23 +11,24 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import com.atomikos.jdbc.AtomikosDataSourceBean;
 
 import dev.twophase.coordinator.TwophaseStartupException;
-import dev.twophase.coordinator.fault.FaultInjection;
-import dev.twophase.participants.h2.H2Technology;
-import dev.twophase.participants.mysql.MySqlTechnology;
-import dev.twophase.participants.postgresql.PostgresTechnology;
+import dev.twophase.coordinator.xa.XaResourceChain;
 
 /**
  * Builds XA database participants: picks the technology from the JDBC URL, runs its preflight
  * check and wraps its {@code XADataSource} in a pooled Atomikos data source.
  *
- * <p>Use {@link #dataSource(JdbcParticipantSettings)} for all transactional work (it enlists in the
- * current JTA transaction and refuses work outside one), and {@link #plainDataSource} only for
- * schema migration, which must not run under XA.
+ * <p>Use {@link #dataSource} for all transactional work (it enlists in the current JTA transaction
+ * and refuses work outside one), and {@link #plainDataSource} only for schema migration, which must
+ * not run under XA. The starter's auto-configuration calls both for every
+ * {@code twophase.participants.jdbc.<name>}; call them yourself only when you wire a participant by hand.
+ *
+ * <p>The technologies are found with {@link ServiceLoader} ({@code META-INF/services/dev.twophase.participants.JdbcTechnology}),
+ * so this class does not depend on the technology packages, which depend on it.
  */
 public final class JdbcParticipants {
 
-    private static final List<JdbcTechnology> TECHNOLOGIES = List.of(
-            new PostgresTechnology(), new MySqlTechnology(), new H2Technology());
+    private static final List<JdbcTechnology> TECHNOLOGIES = ServiceLoader.load(JdbcTechnology.class, JdbcParticipants.class.getClassLoader())
+            .stream().map(ServiceLoader.Provider::get).toList();
 
     private JdbcParticipants() {
     }
@@ -46,7 +47,7 @@ public final class JdbcParticipants {
         }
         throw new TwophaseStartupException("participant '" + settings.name() + "'",
                 "the JDBC URL " + (url == null ? "is missing" : "'" + url + "' names no supported database"),
-                "Set the participant's url to one of: " + TECHNOLOGIES.stream()
+                "Set " + settings.property("url") + " to a URL of one of: " + TECHNOLOGIES.stream()
                         .map(t -> t.displayName() + " (e.g. " + t.exampleUrl() + ")").collect(Collectors.joining(", ")),
                 null);
     }
@@ -54,17 +55,18 @@ public final class JdbcParticipants {
     /**
      * Runs the preflight check and builds the pooled XA data source. The bean is not started:
      * call {@code init()} (Spring does, as the init method) and {@code close()} at shutdown.
-     * The driver's XA data source is {@link FaultInjection#wrap wrapped for fault injection} under
-     * the participant's name; {@link FaultInjection#unwrap} returns the driver's own.
+     * The driver's XA data source is decorated by {@code chain} under the participant's name;
+     * {@link XaResourceChain#unwrap} returns the driver's own.
+     *
+     * @param chain the coordinator's {@link XaResourceChain} bean
      */
-    public static AtomikosDataSourceBean dataSource(JdbcParticipantSettings settings) {
+    public static AtomikosDataSourceBean dataSource(JdbcParticipantSettings settings, XaResourceChain chain) {
         JdbcTechnology technology = technologyFor(settings);
         validatePool(settings);
         technology.preflight(settings);
         AtomikosDataSourceBean bean = new AtomikosDataSourceBean();
         bean.setUniqueResourceName(settings.name());
-        // Always wrapped: while no fault is armed the wrapper only passes calls on.
-        bean.setXaDataSource(FaultInjection.wrap(settings.name(), technology.xaDataSource(settings)));
+        bean.setXaDataSource(chain.wrap(settings.name(), technology.xaDataSource(settings)));
         bean.setMinPoolSize(settings.minPoolSize());
         bean.setMaxPoolSize(settings.maxPoolSize());
         bean.setBorrowConnectionTimeout((int) Math.max(1, settings.borrowTimeout().toSeconds()));
@@ -85,12 +87,8 @@ public final class JdbcParticipants {
         if (s.minPoolSize() < 0 || s.maxPoolSize() < 1 || s.minPoolSize() > s.maxPoolSize()) {
             throw new TwophaseStartupException("participant '" + s.name() + "'",
                     "the pool sizes are inconsistent (min=" + s.minPoolSize() + ", max=" + s.maxPoolSize() + ")",
-                    "Set min-pool-size >= 0 and max-pool-size >= max(1, min-pool-size).", null);
+                    "Set " + s.property("min-pool-size") + " >= 0 and " + s.property("max-pool-size") + " >= max(1, min-pool-size).",
+                    null);
         }
-    }
-
-    /** The message of an SQLException with its SQLState and vendor code, for error reports. */
-    public static String describe(SQLException e) {
-        return e.getMessage() + " [SQLState " + e.getSQLState() + ", vendor code " + e.getErrorCode() + "]";
     }
 }

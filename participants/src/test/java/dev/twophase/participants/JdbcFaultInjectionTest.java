@@ -19,6 +19,7 @@ import com.atomikos.jdbc.AtomikosDataSourceBean;
 
 import dev.twophase.coordinator.fault.FaultInjection;
 import dev.twophase.coordinator.fault.FaultInjector;
+import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.participants.mysql.RecoveredXid;
 
 /** Every JDBC participant's XA data source is wrapped under the participant's name; checked on H2, a real XA driver. */
@@ -34,7 +35,7 @@ class JdbcFaultInjectionTest {
     @Test
     void beforePrepareVoteNoReachesNothingAndTheBranchRollsBack() throws Exception {
         AtomikosDataSourceBean bean = JdbcParticipants.dataSource(
-                JdbcParticipantSettings.of("fault-bank", "jdbc:h2:mem:fault-bank;DB_CLOSE_DELAY=-1", "sa", ""));
+                JdbcParticipantSettings.of("fault-bank", "jdbc:h2:mem:fault-bank;DB_CLOSE_DELAY=-1", "sa", ""), new XaResourceChain());
         XADataSource xaDataSource = bean.getXaDataSource();
         assertThat(FaultInjection.unwrap(xaDataSource)).isInstanceOf(JdbcDataSource.class).isNotSameAs(xaDataSource);
 

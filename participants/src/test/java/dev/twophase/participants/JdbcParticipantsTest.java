@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.participants.h2.H2Technology;
 import dev.twophase.participants.mysql.MySqlTechnology;
 import dev.twophase.participants.postgresql.PostgresTechnology;
@@ -30,7 +31,7 @@ class JdbcParticipantsTest {
                 .satisfies(e -> {
                     assertThat(e.subject()).isEqualTo("participant 'bank-c'");
                     assertThat(e.getMessage()).contains("'jdbc:oracle:thin:@h:1521/x' names no supported database");
-                    assertThat(e.action()).contains("jdbc:postgresql://", "jdbc:mysql://", "jdbc:h2:");
+                    assertThat(e.action()).contains("Set twophase.participants.jdbc.bank-c.url", "jdbc:postgresql://", "jdbc:mysql://", "jdbc:h2:");
                 });
     }
 
@@ -58,10 +59,10 @@ class JdbcParticipantsTest {
     private static String poolProblem(String url, int min, int max) {
         JdbcParticipantSettings s = new JdbcParticipantSettings("bank-a", url, "u", "p", min, max, Duration.ofSeconds(1));
         try {
-            JdbcParticipants.dataSource(s);
+            JdbcParticipants.dataSource(s, new XaResourceChain());
         } catch (TwophaseStartupException e) {
             assertThat(e.getMessage()).contains("pool sizes are inconsistent");
-            assertThat(e.action()).contains("max-pool-size");
+            assertThat(e.action()).contains("twophase.participants.jdbc.bank-a.max-pool-size");
             return e.getMessage();
         }
         throw new AssertionError("pool " + min + ".." + max + " was accepted");

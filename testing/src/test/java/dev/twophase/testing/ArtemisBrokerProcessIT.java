@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.twophase.coordinator.TwophaseStartupException;
 import dev.twophase.participants.artemis.ArtemisParticipant;
+import dev.twophase.participants.artemis.ArtemisParticipantSettings;
 import jakarta.jms.TextMessage;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
@@ -84,7 +85,7 @@ class ArtemisBrokerProcessIT {
     void preflightPassesAgainstARunningBroker() {
         broker = ArtemisBrokerProcess.start(Path.of("target", "artemis-it-" + UUID.randomUUID()));
 
-        ArtemisParticipant.preflight("events", broker.url(), null, null);
+        ArtemisParticipant.preflight(ArtemisParticipantSettings.of("events", broker.url(), null, null, 1));
     }
 
     @Test
@@ -94,10 +95,10 @@ class ArtemisBrokerProcessIT {
             port = socket.getLocalPort();
         }
 
-        assertThatThrownBy(() -> ArtemisParticipant.preflight("events", "tcp://127.0.0.1:" + port, null, null))
+        assertThatThrownBy(() -> ArtemisParticipant.preflight(ArtemisParticipantSettings.of("events", "tcp://127.0.0.1:" + port, null, null, 1)))
                 .isInstanceOfSatisfying(TwophaseStartupException.class, e -> {
                     assertThat(e.subject()).contains("events").contains("127.0.0.1:" + port);
-                    assertThat(e.action()).contains("127.0.0.1:" + port).contains("twophase.broker.url");
+                    assertThat(e.action()).contains("127.0.0.1:" + port).contains("twophase.participants.jms.events.url");
                 });
     }
 

@@ -15,6 +15,8 @@ import com.atomikos.icatch.jta.UserTransactionManager;
 import com.atomikos.jms.AtomikosConnectionFactoryBean;
 
 import dev.twophase.participants.artemis.ArtemisParticipant;
+import dev.twophase.participants.artemis.ArtemisParticipantSettings;
+import dev.twophase.coordinator.xa.XaResourceChain;
 import jakarta.jms.Connection;
 import jakarta.jms.Session;
 
@@ -47,7 +49,8 @@ class ArtemisPoolAfterBrokerRestartIT {
         tm = new UserTransactionManager();
         tm.setStartupTransactionService(false);
         tm.init();
-        pool = ArtemisParticipant.connectionFactory("pool-it-broker", broker.url(), null, null, IDLE_CONNECTIONS);
+        pool = ArtemisParticipant.connectionFactory(
+                ArtemisParticipantSettings.of("pool-it-broker", broker.url(), null, null, IDLE_CONNECTIONS), new XaResourceChain());
         // Opened at init and left idle: the connections a restart used to leave dead in the pool.
         pool.setMinPoolSize(IDLE_CONNECTIONS);
         pool.init();

@@ -34,7 +34,7 @@ public record DemoProperties(Path dataDir, Database bankA, Database bankB, Broke
             @DefaultValue("30s") Duration borrowTimeout) {
 
         public JdbcParticipantSettings settings(String name) {
-            return new JdbcParticipantSettings(name, url, username, password, minPoolSize, maxPoolSize, borrowTimeout);
+            return new JdbcParticipantSettings(name, url, username, password, minPoolSize, maxPoolSize, borrowTimeout, "twophase." + name);
         }
     }
 

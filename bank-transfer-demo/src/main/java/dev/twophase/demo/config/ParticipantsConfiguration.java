@@ -13,7 +13,7 @@ import org.springframework.jms.core.JmsTemplate;
 import com.atomikos.jdbc.AtomikosDataSourceBean;
 import com.atomikos.jms.AtomikosConnectionFactoryBean;
 
-import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.demo.bank.Bank;
 import dev.twophase.demo.bank.BankLedger;
 import dev.twophase.demo.events.EventPublisher;
@@ -21,6 +21,7 @@ import dev.twophase.participants.JdbcParticipantSettings;
 import dev.twophase.participants.JdbcParticipants;
 import dev.twophase.participants.artemis.ArtemisBroker;
 import dev.twophase.participants.artemis.ArtemisParticipant;
+import dev.twophase.participants.artemis.ArtemisParticipantSettings;
 
 /**
  * The three XA participants of the demo: bank A, bank B and the broker. Each database is migrated
@@ -34,13 +35,13 @@ class ParticipantsConfiguration {
     static final String BROKER = "broker";
 
     @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosDataSourceBean bankADataSource(DemoProperties properties) {
-        return participant(settings(properties.bankA(), BANK_A), Bank.A);
+    AtomikosDataSourceBean bankADataSource(DemoProperties properties, XaResourceChain chain) {
+        return participant(settings(properties.bankA(), BANK_A), Bank.A, chain);
     }
 
     @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosDataSourceBean bankBDataSource(DemoProperties properties) {
-        return participant(settings(properties.bankB(), BANK_B), Bank.B);
+    AtomikosDataSourceBean bankBDataSource(DemoProperties properties, XaResourceChain chain) {
+        return participant(settings(properties.bankB(), BANK_B), Bank.B, chain);
     }
 
     @Bean
@@ -63,10 +64,13 @@ class ParticipantsConfiguration {
     }
 
     @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosConnectionFactoryBean brokerConnectionFactory(DemoProperties properties, EmbeddedBroker embeddedBroker) {
+    AtomikosConnectionFactoryBean brokerConnectionFactory(DemoProperties properties, EmbeddedBroker embeddedBroker,
+            XaResourceChain chain) {
         DemoProperties.Broker broker = broker(properties);
-        ArtemisParticipant.preflight(BROKER, broker.url(), broker.user(), broker.password());
-        return ArtemisParticipant.connectionFactory(BROKER, broker.url(), broker.user(), broker.password(), broker.maxPoolSize());
+        ArtemisParticipantSettings settings = new ArtemisParticipantSettings(BROKER, broker.url(), broker.user(), broker.password(),
+                broker.maxPoolSize(), "twophase.broker");
+        ArtemisParticipant.preflight(settings);
+        return ArtemisParticipant.connectionFactory(settings, chain);
     }
 
     @Bean
@@ -86,14 +90,8 @@ class ParticipantsConfiguration {
      * reported with its fix rather than as Flyway's "unable to obtain connection"), then migrates
      * its schema over a plain connection; Spring starts the pool afterwards.
      */
-    private static AtomikosDataSourceBean participant(JdbcParticipantSettings settings, Bank bank) {
-        AtomikosDataSourceBean dataSource;
-        try {
-            dataSource = JdbcParticipants.dataSource(settings);
-        } catch (TwophaseStartupException e) {
-            throw new TwophaseStartupException(e.subject(), e.description(), e.action() + " This participant is configured by twophase."
-                    + settings.name() + ".url, .username and .password.", e.getCause());
-        }
+    private static AtomikosDataSourceBean participant(JdbcParticipantSettings settings, Bank bank, XaResourceChain chain) {
+        AtomikosDataSourceBean dataSource = JdbcParticipants.dataSource(settings, chain);
         Flyway.configure()
                 .dataSource(JdbcParticipants.plainDataSource(settings))
                 .locations("classpath:db/" + JdbcParticipants.technologyFor(settings).schemaFolder(), "classpath:db/common")

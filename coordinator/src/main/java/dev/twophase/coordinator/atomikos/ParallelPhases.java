@@ -2,9 +2,9 @@ package dev.twophase.coordinator.atomikos;
 
 import java.lang.reflect.Field;
 
-import com.atomikos.icatch.config.Configuration;
-import com.atomikos.icatch.TransactionServicePlugin;
 import com.atomikos.icatch.TransactionService;
+import com.atomikos.icatch.TransactionServicePlugin;
+import com.atomikos.icatch.config.Configuration;
 
 import dev.twophase.coordinator.TwophaseStartupException;
 

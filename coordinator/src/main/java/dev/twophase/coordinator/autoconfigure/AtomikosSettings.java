@@ -10,7 +10,6 @@ import java.util.Set;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
-import dev.twophase.coordinator.autoconfigure.CoordinatorProperties;
 import dev.twophase.coordinator.TmName;
 
 /**

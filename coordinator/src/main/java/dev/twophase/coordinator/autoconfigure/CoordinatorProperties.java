@@ -19,7 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recoveryInterval pause between two passes of twophase's prompt recovery
  * @param recoveryDeadline time after which startup recovery that has not completed is reported as overdue
  * @param recoveryParticipants names of the XA resources that startup recovery must have scanned before it can
- *        complete; empty means those registered with Atomikos when the application has started
+ *        complete; defaults to every participant declared under {@code twophase.participants}; empty means those
+ *        registered with Atomikos when the application has started
  * @param commitRetries how many times a participant whose commit failed (e.g. unreachable) is retried in
  *        the committing thread before the transaction ends with a heuristic hazard and recovery
  *        takes over (Atomikos's {@code oltp_max_retries}); the caller waits for these retries

@@ -1,15 +1,13 @@
 package dev.twophase.coordinator.autoconfigure;
 
-import dev.twophase.coordinator.console.ConsoleRegistrar;
-
 import java.nio.file.Path;
 
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,13 +16,14 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.twophase.coordinator.console.AuditLog;
 import dev.twophase.coordinator.console.ConsoleProperties;
+import dev.twophase.coordinator.console.ConsoleRegistrar;
+import dev.twophase.coordinator.console.RecoveryConsole;
 import dev.twophase.coordinator.console.RemoteConsoleServer;
 import dev.twophase.coordinator.metrics.TransactionOutcomes;
 import dev.twophase.coordinator.metrics.XaPhaseMetrics;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.recovery.ParticipantsHealthContributor;
 import dev.twophase.coordinator.recovery.PromptRecovery;
-import dev.twophase.coordinator.console.RecoveryConsole;
 import dev.twophase.coordinator.recovery.RecoveryLogHealthIndicator;
 
 /**

@@ -1,24 +1,18 @@
 package dev.twophase.coordinator.autoconfigure;
 
-import dev.twophase.coordinator.atomikos.AtomikosInternals;
-import dev.twophase.coordinator.atomikos.ParallelPhases;
-import dev.twophase.coordinator.log.LogDirectoryGuard;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.autoconfigure.transaction.TransactionManagerCustomizers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Import;
-
-import dev.twophase.coordinator.metrics.TransactionOutcomes;
 import org.springframework.transaction.jta.JtaTransactionManager;
 
 import com.atomikos.icatch.TransactionServicePlugin;
@@ -26,8 +20,11 @@ import com.atomikos.icatch.config.Configuration;
 import com.atomikos.icatch.config.UserTransactionServiceImp;
 import com.atomikos.icatch.jta.UserTransactionManager;
 
-import dev.twophase.coordinator.autoconfigure.CoordinatorProperties;
 import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.atomikos.AtomikosInternals;
+import dev.twophase.coordinator.atomikos.ParallelPhases;
+import dev.twophase.coordinator.log.LogDirectoryGuard;
+import dev.twophase.coordinator.metrics.TransactionOutcomes;
 
 /**
  * Wires Atomikos as the JTA transaction manager behind Spring's {@link JtaTransactionManager},

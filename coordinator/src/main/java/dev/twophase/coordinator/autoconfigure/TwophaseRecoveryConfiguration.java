@@ -7,12 +7,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.twophase.coordinator.metrics.RecoveryMetrics;
 import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.recovery.PromptRecovery;
 import dev.twophase.coordinator.recovery.RecoveryHealthIndicator;
-import dev.twophase.coordinator.metrics.RecoveryMetrics;
-import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Prompt recovery, its health indicator {@code recovery} (with Spring Boot Actuator) and its meters

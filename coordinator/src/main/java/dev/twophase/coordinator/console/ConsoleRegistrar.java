@@ -15,10 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import dev.twophase.coordinator.console.ConsoleNames;
-import dev.twophase.coordinator.console.ParticipantConsole;
 import dev.twophase.coordinator.recovery.PromptRecovery;
-import dev.twophase.coordinator.console.RecoveryConsole;
 
 /**
  * Registers the console's MXBeans in the platform MBean server once the application has started

@@ -2,8 +2,6 @@ package dev.twophase.coordinator.console;
 
 import dev.twophase.coordinator.recovery.ParticipantMonitor;
 
-import dev.twophase.coordinator.console.ParticipantMXBean;
-
 /** One participant's MXBean, over the {@link ParticipantMonitor}. */
 public final class ParticipantConsole implements ParticipantMXBean {
 

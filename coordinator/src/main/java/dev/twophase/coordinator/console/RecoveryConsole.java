@@ -1,13 +1,5 @@
 package dev.twophase.coordinator.console;
 
-import dev.twophase.coordinator.recovery.HeuristicRegistry;
-import dev.twophase.coordinator.recovery.PromptRecovery;
-import dev.twophase.coordinator.recovery.BranchResolver;
-import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
-import dev.twophase.coordinator.recovery.ParticipantMonitor;
-
-import dev.twophase.coordinator.xa.XaCodes;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.AccessController;
@@ -31,16 +23,17 @@ import javax.transaction.xa.Xid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.twophase.coordinator.console.ActionResult;
-import dev.twophase.coordinator.console.AuditLog;
-import dev.twophase.coordinator.console.BranchView;
-import dev.twophase.coordinator.console.CoordinatorMXBean;
-import dev.twophase.coordinator.console.LogRecordView;
 import dev.twophase.coordinator.metrics.TransactionOutcomes;
 import dev.twophase.coordinator.recovery.AtomikosAccess.PendingRecord;
+import dev.twophase.coordinator.recovery.BranchResolver;
 import dev.twophase.coordinator.recovery.BranchResolver.Advice;
+import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
+import dev.twophase.coordinator.recovery.HeuristicRegistry;
+import dev.twophase.coordinator.recovery.ParticipantMonitor;
+import dev.twophase.coordinator.recovery.PromptRecovery;
+import dev.twophase.coordinator.xa.XaCodes;
 import dev.twophase.coordinator.xa.XidText;
 
 /**

@@ -1,11 +1,11 @@
 package dev.twophase.coordinator.fault;
 
-import dev.twophase.coordinator.xa.XaCodes;
-
 import java.time.Duration;
 import java.util.Objects;
 
 import javax.transaction.xa.XAException;
+
+import dev.twophase.coordinator.xa.XaCodes;
 
 /**
  * What a {@link Fault} does when it fires: {@link Halt} the JVM, {@link Fail} the XA call, or

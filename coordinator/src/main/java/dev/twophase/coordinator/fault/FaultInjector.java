@@ -19,9 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 import javax.transaction.xa.XAException;
-import javax.transaction.xa.Xid;
-
 import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

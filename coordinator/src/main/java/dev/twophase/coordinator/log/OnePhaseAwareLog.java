@@ -1,5 +1,7 @@
 package dev.twophase.coordinator.log;
 
+import java.util.Collection;
+
 import com.atomikos.recovery.LogException;
 import com.atomikos.recovery.LogReadException;
 import com.atomikos.recovery.LogWriteException;
@@ -11,9 +13,6 @@ import com.atomikos.recovery.TxState;
 
 import dev.twophase.coordinator.atomikos.FileLogAssembly;
 import dev.twophase.coordinator.atomikos.LiveCoordinators;
-
-import java.util.Collection;
-
 
 /**
  * Atomikos's own file log ({@code tmlog*.log}, the same files, the same forced writes) except for

@@ -1,8 +1,5 @@
 package dev.twophase.coordinator.metrics;
 
-import dev.twophase.coordinator.recovery.HeuristicRegistry;
-import dev.twophase.coordinator.recovery.PromptRecovery;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +10,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.twophase.coordinator.recovery.HeuristicRegistry;
+import dev.twophase.coordinator.recovery.PromptRecovery;
 
 /**
  * Micrometer meters for recovery and heuristics:

@@ -1,7 +1,5 @@
 package dev.twophase.coordinator.recovery;
 
-import dev.twophase.coordinator.xa.XaCodes;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +21,7 @@ import dev.twophase.coordinator.recovery.AtomikosAccess.LogEntry;
 import dev.twophase.coordinator.recovery.CoordinatorIncarnation.Age;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
-
+import dev.twophase.coordinator.xa.XaCodes;
 import dev.twophase.coordinator.xa.XidText;
 
 /**

@@ -1,7 +1,5 @@
 package dev.twophase.coordinator.recovery;
 
-import dev.twophase.coordinator.xa.XaCodes;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -12,8 +10,8 @@ import javax.transaction.xa.Xid;
 
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
-
 import dev.twophase.coordinator.xa.DelegatingXAResource;
+import dev.twophase.coordinator.xa.XaCodes;
 import dev.twophase.coordinator.xa.XaResourceLink;
 import dev.twophase.coordinator.xa.XidText;
 

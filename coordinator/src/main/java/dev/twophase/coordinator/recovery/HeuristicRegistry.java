@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
-
 import dev.twophase.coordinator.xa.XidText;
 
 /**

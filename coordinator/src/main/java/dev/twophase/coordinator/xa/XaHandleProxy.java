@@ -8,10 +8,9 @@ import java.lang.reflect.Proxy;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 import javax.transaction.xa.XAResource;
-
-import java.util.function.BiFunction;
 
 /**
  * Behind every dynamic proxy that {@link XaResourceChain} makes of a participant's XA factory:

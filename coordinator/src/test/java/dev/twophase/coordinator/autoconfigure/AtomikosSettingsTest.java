@@ -13,8 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
-import dev.twophase.coordinator.autoconfigure.CoordinatorProperties;
-
 class AtomikosSettingsTest {
 
     private static final Path LOG_DIR = Path.of("build-tx-log");

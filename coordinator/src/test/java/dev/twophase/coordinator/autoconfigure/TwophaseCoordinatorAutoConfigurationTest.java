@@ -1,12 +1,5 @@
 package dev.twophase.coordinator.autoconfigure;
 
-import javax.transaction.xa.XAResource;
-
-import dev.twophase.coordinator.recovery.HeuristicGuard;
-import dev.twophase.coordinator.xa.XaResourceChain;
-
-import dev.twophase.coordinator.log.LogDirectoryGuard;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -14,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+
+import javax.transaction.xa.XAResource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,13 +28,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.atomikos.icatch.config.Configuration;
 import com.atomikos.icatch.jta.UserTransactionManager;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.log.LogDirectoryGuard;
+import dev.twophase.coordinator.metrics.RecoveryMetrics;
 import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
+import dev.twophase.coordinator.recovery.HeuristicGuard;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.recovery.PromptRecovery;
 import dev.twophase.coordinator.recovery.RecoveryHealthIndicator;
-import dev.twophase.coordinator.metrics.RecoveryMetrics;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import dev.twophase.coordinator.xa.XaResourceChain;
 
 /** Atomikos is one per JVM: every context here is closed by {@code run} before the next test starts. */
 class TwophaseCoordinatorAutoConfigurationTest {

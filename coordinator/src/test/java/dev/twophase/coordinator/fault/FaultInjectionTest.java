@@ -20,14 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import jakarta.jms.XAConnectionFactory;
+import jakarta.jms.XAJMSContext;
+
 import dev.twophase.coordinator.fault.FakeParticipant.FakeXADataSource;
 import dev.twophase.coordinator.fault.FakeParticipant.RecordingXAResource;
 import dev.twophase.coordinator.fault.FakeParticipant.SelfResourceXAConnection;
 import dev.twophase.coordinator.fault.FakeParticipant.VendorTuning;
 import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.coordinator.xa.XaResourceLink;
-import jakarta.jms.XAConnectionFactory;
-import jakarta.jms.XAJMSContext;
 
 /**
  * The wrappers, over in-test participants that record every call in one list; the injector's halt

@@ -1,11 +1,11 @@
 package dev.twophase.coordinator.log;
 
-import dev.twophase.coordinator.autoconfigure.AtomikosSettings;
-
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import dev.twophase.coordinator.autoconfigure.AtomikosSettings;
 
 /**
  * Run in a child JVM by {@link LogDirectoryGuardTest}: locks {@code <dir>/tmlog.lck} the way

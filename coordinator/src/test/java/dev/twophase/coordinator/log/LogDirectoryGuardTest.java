@@ -1,7 +1,5 @@
 package dev.twophase.coordinator.log;
 
-import dev.twophase.coordinator.autoconfigure.AtomikosSettings;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.autoconfigure.AtomikosSettings;
 
 class LogDirectoryGuardTest {
 

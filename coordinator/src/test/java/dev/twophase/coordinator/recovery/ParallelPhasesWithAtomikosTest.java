@@ -1,7 +1,5 @@
 package dev.twophase.coordinator.recovery;
 
-import dev.twophase.coordinator.atomikos.ParallelPhases;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,8 +1,5 @@
 package dev.twophase.coordinator.recovery;
 
-import dev.twophase.coordinator.console.RecoveryConsole;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,6 +26,7 @@ import dev.twophase.coordinator.console.ActionResult;
 import dev.twophase.coordinator.console.AuditLog;
 import dev.twophase.coordinator.console.BranchView;
 import dev.twophase.coordinator.console.LogRecordView;
+import dev.twophase.coordinator.console.RecoveryConsole;
 import dev.twophase.coordinator.metrics.TransactionOutcomes;
 import dev.twophase.coordinator.recovery.FakeResourceManager.Op;
 import dev.twophase.coordinator.recovery.FakeResourceManager.State;

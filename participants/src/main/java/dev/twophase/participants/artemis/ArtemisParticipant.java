@@ -12,7 +12,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQXAConnectionFactory;
 import com.atomikos.jms.AtomikosConnectionFactoryBean;
 
 import dev.twophase.coordinator.TwophaseStartupException;
-import dev.twophase.coordinator.fault.FaultInjection;
+import dev.twophase.coordinator.xa.XaResourceChain;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.XAConnection;
@@ -52,33 +52,29 @@ public final class ArtemisParticipant {
      * Builds, but does not initialise, a pooled Atomikos connection factory around an
      * {@link ActiveMQXAConnectionFactory}. Declare it with {@code initMethod = "init"} and
      * {@code destroyMethod = "close"} so that Spring registers it with the transaction manager
-     * for recovery and closes the pool on shutdown. The Artemis factory is
-     * {@link FaultInjection#wrap wrapped for fault injection} under {@code uniqueResourceName};
-     * {@link FaultInjection#unwrap} returns Artemis's own.
+     * for recovery and closes the pool on shutdown. The Artemis factory is decorated by
+     * {@code chain} under the participant's name; {@link XaResourceChain#unwrap} returns Artemis's own.
      *
-     * @param uniqueResourceName the participant's name in the Atomikos log; must never change for a
-     *                           broker that may hold prepared transactions
-     * @param brokerUrl          Artemis client URL, e.g. {@code tcp://127.0.0.1:61616}
-     * @param maxPoolSize        most connections held at once (at least 1)
+     * @param settings the participant; its name is the one in the Atomikos log and must never change
+     *                 for a broker that may hold prepared transactions
+     * @param chain    the coordinator's {@link XaResourceChain} bean
      * @throws TwophaseStartupException when the URL asks for asynchronous durable sends
      */
-    public static AtomikosConnectionFactoryBean connectionFactory(String uniqueResourceName, String brokerUrl,
-            String user, String password, int maxPoolSize) {
-        if (maxPoolSize < 1) {
-            throw new IllegalArgumentException("maxPoolSize must be at least 1, was " + maxPoolSize);
+    public static AtomikosConnectionFactoryBean connectionFactory(ArtemisParticipantSettings settings, XaResourceChain chain) {
+        if (settings.maxPoolSize() < 1) {
+            throw new IllegalArgumentException(settings.property("max-pool-size") + " must be at least 1, was " + settings.maxPoolSize());
         }
-        rejectAsyncDurableSend(uniqueResourceName, brokerUrl);
-        PoolRefreshingXAConnectionFactory xa = new PoolRefreshingXAConnectionFactory(brokerUrl, user, password);
-        applyClientDefaults(xa, brokerUrl, CALL_TIMEOUT_MS);
+        rejectAsyncDurableSend(settings);
+        PoolRefreshingXAConnectionFactory xa = new PoolRefreshingXAConnectionFactory(settings.url(), settings.user(), settings.password());
+        applyClientDefaults(xa, settings.url(), CALL_TIMEOUT_MS);
 
         AtomikosConnectionFactoryBean bean = new AtomikosConnectionFactoryBean();
         xa.onConnectionLost(bean::refreshPool);
-        bean.setUniqueResourceName(uniqueResourceName);
-        // Always wrapped: while no fault is armed the wrapper only passes calls on.
-        bean.setXaConnectionFactory(FaultInjection.wrap(uniqueResourceName, xa));
+        bean.setUniqueResourceName(settings.name());
+        bean.setXaConnectionFactory(chain.wrap(settings.name(), xa));
         bean.setLocalTransactionMode(false);
         bean.setMinPoolSize(1);
-        bean.setMaxPoolSize(maxPoolSize);
+        bean.setMaxPoolSize(settings.maxPoolSize());
         bean.setBorrowConnectionTimeout(BORROW_CONNECTION_TIMEOUT_S);
         return bean;
     }
@@ -116,16 +112,16 @@ public final class ArtemisParticipant {
      * @throws TwophaseStartupException when the broker cannot be reached, refuses the credentials, or
      *                                  fails the recovery scan
      */
-    public static void preflight(String uniqueResourceName, String brokerUrl, String user, String password) {
-        String address = BrokerAddress.describe(brokerUrl);
-        String subject = "participant '" + uniqueResourceName + "' (Artemis broker at " + address + ")";
-        try (ActiveMQXAConnectionFactory factory = new ActiveMQXAConnectionFactory(brokerUrl, user, password)) {
-            applyClientDefaults(factory, brokerUrl, PREFLIGHT_CALL_TIMEOUT_MS);
+    public static void preflight(ArtemisParticipantSettings settings) {
+        String address = BrokerAddress.describe(settings.url());
+        String subject = "participant '" + settings.name() + "' (Artemis broker at " + address + ")";
+        try (ActiveMQXAConnectionFactory factory = new ActiveMQXAConnectionFactory(settings.url(), settings.user(), settings.password())) {
+            applyClientDefaults(factory, settings.url(), PREFLIGHT_CALL_TIMEOUT_MS);
             XAConnection connection;
             try {
                 connection = factory.createXAConnection();
             } catch (JMSException e) {
-                throw connectFailure(subject, address, user, e);
+                throw connectFailure(subject, address, settings, e);
             }
             try (connection; XASession session = connection.createXASession()) {
                 session.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
@@ -138,11 +134,13 @@ public final class ArtemisParticipant {
         }
     }
 
-    private static TwophaseStartupException connectFailure(String subject, String address, String user, JMSException e) {
+    private static TwophaseStartupException connectFailure(String subject, String address, ArtemisParticipantSettings settings,
+            JMSException e) {
+        String user = settings.user();
         if (hasCause(e, JMSSecurityException.class) || hasCause(e, ActiveMQSecurityException.class)) {
             return new TwophaseStartupException(subject,
                     "the broker refused the login of " + (user == null ? "an anonymous user" : "user '" + user + "'") + " (" + describe(e) + ")",
-                    "Check the broker user and password configured for this participant, or create the user on the broker.",
+                    "Check " + settings.property("user") + " and " + settings.property("password") + ", or create the user on the broker.",
                     e);
         }
         String what = hasCause(e, ActiveMQNotConnectedException.class) || hasCause(e, ActiveMQConnectionTimedOutException.class)
@@ -150,7 +148,8 @@ public final class ArtemisParticipant {
                 : "could not open an XA connection to " + address;
         return new TwophaseStartupException(subject, what + " (" + describe(e) + ")",
                 "Start the Artemis broker at " + address + " (e.g. docker compose up artemis, or the StandaloneBroker "
-                        + "main class), or set twophase.broker.url to the running broker, and check its user and password.",
+                        + "main class), or set " + settings.property("url") + " to the running broker, and check "
+                        + settings.property("user") + " and " + settings.property("password") + ".",
                 e);
     }
 
@@ -177,11 +176,12 @@ public final class ArtemisParticipant {
         factory.setBlockOnDurableSend(true);
     }
 
-    private static void rejectAsyncDurableSend(String name, String brokerUrl) {
+    private static void rejectAsyncDurableSend(ArtemisParticipantSettings settings) {
+        String brokerUrl = settings.url();
         if (brokerUrl != null && brokerUrl.replace(" ", "").toLowerCase(java.util.Locale.ROOT).contains("blockondurablesend=false")) {
-            throw new TwophaseStartupException("participant '" + name + "' (Artemis broker at " + BrokerAddress.describe(brokerUrl) + ")",
+            throw new TwophaseStartupException("participant '" + settings.name() + "' (Artemis broker at " + BrokerAddress.describe(brokerUrl) + ")",
                     "the broker URL sets blockOnDurableSend=false, so a send outside a transaction could be lost after it returned",
-                    "Remove blockOnDurableSend=false from twophase.broker.url.", null);
+                    "Remove blockOnDurableSend=false from " + settings.property("url") + ".", null);
         }
     }
 

@@ -7,7 +7,6 @@ import javax.sql.XADataSource;
 
 import dev.twophase.coordinator.TwophaseStartupException;
 import dev.twophase.participants.JdbcParticipantSettings;
-import dev.twophase.participants.JdbcParticipants;
 
 /** Shared part of the database preflight checks: one plain connection, errors turned into reports. */
 public final class Preflight {
@@ -36,20 +35,21 @@ public final class Preflight {
         } catch (SQLException e) {
             if (Endpoint.unreachable(e)) {
                 throw new TwophaseStartupException(subject,
-                        "the server at " + endpoint + " cannot be reached (" + JdbcParticipants.describe(e) + ")",
-                        "Start " + technology + " on " + endpoint + ", or point the participant's url at the running server.", e);
+                        "the server at " + endpoint + " cannot be reached (" + describe(e) + ")",
+                        "Start " + technology + " on " + endpoint + ", or point " + s.property("url") + " at the running server.", e);
             }
             throw new TwophaseStartupException(subject,
                     "the server at " + endpoint + " refused the connection for user '" + s.username() + "' ("
-                            + JdbcParticipants.describe(e) + ")",
-                    "Check the participant's username, password and database name in its url; create the user and database if they are missing.",
+                            + describe(e) + ")",
+                    "Check " + s.property("username") + ", " + s.property("password") + " and the database name in " + s.property("url")
+                            + "; create the user and database if they are missing.",
                     e);
         }
         try {
             check.run(connection.getConnection());
         } catch (SQLException e) {
-            throw new TwophaseStartupException(subject, "the preflight check failed (" + JdbcParticipants.describe(e) + ")",
-                    "Check that user '" + s.username() + "' may use the database in " + s.url() + ".", e);
+            throw new TwophaseStartupException(subject, "the preflight check failed (" + describe(e) + ")",
+                    "Check that user '" + s.username() + "' (" + s.property("username") + ") may use the database in " + s.url() + ".", e);
         } finally {
             try {
                 connection.close();
@@ -57,6 +57,11 @@ public final class Preflight {
                 // The check's outcome stands; a failed close of a probe connection changes nothing.
             }
         }
+    }
+
+    /** The message of an SQLException with its SQLState and vendor code, for error reports. */
+    public static String describe(SQLException e) {
+        return e.getMessage() + " [SQLState " + e.getSQLState() + ", vendor code " + e.getErrorCode() + "]";
     }
 
     /** How a report names the participant: {@code participant 'bank-a' (PostgreSQL at 127.0.0.1:5432)}. */

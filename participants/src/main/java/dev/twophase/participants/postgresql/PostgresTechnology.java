@@ -72,7 +72,7 @@ public final class PostgresTechnology implements JdbcTechnology {
             String problem = problemWith(maxPrepared, s.maxPoolSize());
             if (problem != null) {
                 throw new TwophaseStartupException(Preflight.subject(s, displayName(), endpoint), problem,
-                        fix(Math.max(64, s.maxPoolSize() * 2)), null);
+                        fix(Math.max(64, s.maxPoolSize() * 2), s.property("max-pool-size")), null);
             }
             int pending = preparedBranches(connection).size();
             if (pending > 0) {
@@ -107,10 +107,10 @@ public final class PostgresTechnology implements JdbcTechnology {
         return null;
     }
 
-    static String fix(int suggested) {
+    static String fix(int suggested, String maxPoolSizeProperty) {
         return "As a superuser run: ALTER SYSTEM SET max_prepared_transactions = " + suggested
                 + "; then restart PostgreSQL (the setting only takes effect after a restart; e.g."
                 + " pg_ctlcluster 15 main restart). With Docker, start postgres with -c max_prepared_transactions="
-                + suggested + " (docker-compose.yml does). Or lower the participant's max-pool-size.";
+                + suggested + " (docker-compose.yml does). Or lower " + maxPoolSizeProperty + ".";
     }
 }

@@ -19,6 +19,7 @@ import com.atomikos.jms.AtomikosConnectionFactoryBean;
 
 import dev.twophase.coordinator.fault.FaultInjection;
 import dev.twophase.coordinator.fault.FaultInjector;
+import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.participants.mysql.RecoveredXid;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XAConnectionFactory;
@@ -37,7 +38,8 @@ class ArtemisFaultInjectionTest {
 
     @Test
     void wrapsTheArtemisFactoryKeepingItsInterfaces() {
-        AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory("broker", "tcp://127.0.0.1:61616", null, null, 1);
+        AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory(
+                ArtemisParticipantSettings.of("broker", "tcp://127.0.0.1:61616", null, null, 1), new XaResourceChain());
 
         XAConnectionFactory factory = bean.getXaConnectionFactory();
         assertThat(FaultInjection.unwrap(factory)).isInstanceOf(ActiveMQXAConnectionFactory.class).isNotSameAs(factory);
@@ -47,7 +49,8 @@ class ArtemisFaultInjectionTest {
     @Test
     void afterPrepareFailsOnlyAfterTheBrokerPreparedTheBranch(@TempDir Path dataDir) throws Exception {
         try (ArtemisBroker broker = ArtemisBroker.start(dataDir, 41, "127.0.0.1", 0)) {
-            AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory("fault-broker", broker.inVmUrl(), null, null, 1);
+            AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory(
+                    ArtemisParticipantSettings.of("fault-broker", broker.inVmUrl(), null, null, 1), new XaResourceChain());
             try (XAConnection connection = bean.getXaConnectionFactory().createXAConnection();
                     XASession session = connection.createXASession()) {
                 XAResource resource = session.getXAResource();

@@ -12,20 +12,21 @@ import org.junit.jupiter.api.Test;
 import com.atomikos.jms.AtomikosConnectionFactoryBean;
 
 import dev.twophase.coordinator.TwophaseStartupException;
-import dev.twophase.coordinator.fault.FaultInjection;
+import dev.twophase.coordinator.xa.XaResourceChain;
 
 class ArtemisParticipantTest {
 
     @Test
     void buildsAnXaPoolThatFailsFastWhenTheBrokerIsGone() {
-        AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory("events", "tcp://127.0.0.1:61616", "u", "p", 5);
+        AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory(
+                ArtemisParticipantSettings.of("events", "tcp://127.0.0.1:61616", "u", "p", 5), new XaResourceChain());
 
         assertThat(bean.getUniqueResourceName()).isEqualTo("events");
         assertThat(bean.getLocalTransactionMode()).isFalse();
         assertThat(bean.getMinPoolSize()).isEqualTo(1);
         assertThat(bean.getMaxPoolSize()).isEqualTo(5);
         assertThat(bean.getBorrowConnectionTimeout()).isEqualTo(30);
-        ActiveMQXAConnectionFactory xa = (ActiveMQXAConnectionFactory) FaultInjection.unwrap(bean.getXaConnectionFactory());
+        ActiveMQXAConnectionFactory xa = (ActiveMQXAConnectionFactory) XaResourceChain.unwrap(bean.getXaConnectionFactory());
         // Literals, not the class's constants: a dead broker must fail a call within 10 s.
         assertThat(xa.getCallTimeout()).isEqualTo(10_000);
         assertThat(xa.getInitialConnectAttempts()).isEqualTo(1);
@@ -37,22 +38,22 @@ class ArtemisParticipantTest {
 
     @Test
     void keepsClientSettingsThatTheUrlGives() {
-        AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory("events",
-                "tcp://127.0.0.1:61616?callTimeout=2500&reconnectAttempts=3", null, null, 1);
+        AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory(ArtemisParticipantSettings.of("events",
+                "tcp://127.0.0.1:61616?callTimeout=2500&reconnectAttempts=3", null, null, 1), new XaResourceChain());
 
-        ActiveMQXAConnectionFactory xa = (ActiveMQXAConnectionFactory) FaultInjection.unwrap(bean.getXaConnectionFactory());
+        ActiveMQXAConnectionFactory xa = (ActiveMQXAConnectionFactory) XaResourceChain.unwrap(bean.getXaConnectionFactory());
         assertThat(xa.getCallTimeout()).isEqualTo(2500);
         assertThat(xa.getReconnectAttempts()).isEqualTo(3);
     }
 
     @Test
     void refusesAUrlThatMakesDurableSendsAsynchronous() {
-        assertThatThrownBy(() -> ArtemisParticipant.connectionFactory("events",
-                "tcp://127.0.0.1:61616?blockOnDurableSend=false", null, null, 1))
+        assertThatThrownBy(() -> ArtemisParticipant.connectionFactory(ArtemisParticipantSettings.of("events",
+                "tcp://127.0.0.1:61616?blockOnDurableSend=false", null, null, 1), new XaResourceChain()))
                 .isInstanceOf(TwophaseStartupException.class)
                 .hasMessageContaining("blockOnDurableSend=false")
                 .extracting(e -> ((TwophaseStartupException) e).action()).asString()
-                .contains("twophase.broker.url");
+                .contains("twophase.participants.jms.events.url");
     }
 
     @Test
@@ -63,11 +64,12 @@ class ArtemisParticipantTest {
         }
         String address = "127.0.0.1:" + port;
 
-        assertThatThrownBy(() -> ArtemisParticipant.preflight("events", "tcp://" + address, null, null))
+        assertThatThrownBy(() -> ArtemisParticipant.preflight(ArtemisParticipantSettings.of("events", "tcp://" + address, null, null, 1)))
                 .isInstanceOfSatisfying(TwophaseStartupException.class, e -> {
                     assertThat(e.subject()).isEqualTo("participant 'events' (Artemis broker at " + address + ")");
                     assertThat(e.getMessage()).contains("no broker answered at " + address);
-                    assertThat(e.action()).contains("Start the Artemis broker at " + address).contains("twophase.broker.url");
+                    assertThat(e.action()).contains("Start the Artemis broker at " + address)
+                            .contains("set twophase.participants.jms.events.url to the running broker");
                     assertThat(e.getCause()).isNotNull();
                 });
     }

@@ -26,8 +26,9 @@ class PostgresTechnologyTest {
 
     @Test
     void fixNamesTheStatementAndTheRestart() {
-        assertThat(PostgresTechnology.fix(64)).contains("ALTER SYSTEM SET max_prepared_transactions = 64")
-                .contains("restart").contains("max-pool-size");
+        assertThat(PostgresTechnology.fix(64, "twophase.participants.jdbc.orders.max-pool-size"))
+                .contains("ALTER SYSTEM SET max_prepared_transactions = 64")
+                .contains("restart").contains("twophase.participants.jdbc.orders.max-pool-size");
     }
 
     @Test

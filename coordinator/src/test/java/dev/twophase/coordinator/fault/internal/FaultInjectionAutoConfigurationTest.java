@@ -12,10 +12,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
 
 import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
 import dev.twophase.coordinator.fault.Fault;
 import dev.twophase.coordinator.fault.FaultInjector;
 import dev.twophase.coordinator.fault.FaultProperties;
-import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
 
 /** Every context here is closed by {@code run}, which disables its injector. */
 class FaultInjectionAutoConfigurationTest {

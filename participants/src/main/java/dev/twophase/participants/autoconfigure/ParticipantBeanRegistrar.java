@@ -1,0 +1,144 @@
+package dev.twophase.participants.autoconfigure;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.RuntimeBeanReference;
+import org.springframework.beans.factory.support.AutowireCandidateQualifier;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.ClassUtils;
+
+import dev.twophase.coordinator.xa.XaResourceChain;
+import dev.twophase.participants.JdbcParticipantSettings;
+import dev.twophase.participants.artemis.ArtemisParticipantSettings;
+
+/**
+ * Binds {@code twophase.participants} and registers the beans of every participant (see
+ * {@link TwophaseParticipantsAutoConfiguration}), skipping each bean whose name the application already uses.
+ */
+class ParticipantBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
+
+    private static final Logger log = LoggerFactory.getLogger(ParticipantBeanRegistrar.class);
+
+    private static final String FLYWAY = "org.flywaydb.core.Flyway";
+    private static final String ARTEMIS_CLIENT = "org.apache.activemq.artemis.jms.client.ActiveMQXAConnectionFactory";
+    private static final String ARTEMIS_SERVER = "org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ";
+
+    private Environment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+        ParticipantsProperties properties = Binder.get(environment)
+                .bindOrCreate(ParticipantsProperties.PREFIX, ParticipantsProperties.class)
+                .validate();
+        ClassLoader classLoader = getClass().getClassLoader();
+        properties.jdbc().forEach((name, p) -> registerJdbc(registry, name, p, classLoader));
+        int embeddedBrokers = 0;
+        for (Map.Entry<String, ParticipantsProperties.Jms> e : properties.jms().entrySet()) {
+            if (registerJms(registry, e.getKey(), e.getValue(), embeddedBrokers, classLoader)) {
+                embeddedBrokers++;
+            }
+        }
+    }
+
+    private static void registerJdbc(BeanDefinitionRegistry registry, String name, ParticipantsProperties.Jdbc p, ClassLoader classLoader) {
+        String prefix = ParticipantsProperties.PREFIX + ".jdbc." + name;
+        if (p.flyway().active() && !ClassUtils.isPresent(FLYWAY, classLoader)) {
+            throw new InvalidConfigurationPropertyValueException(prefix + ".flyway.locations", p.flyway().locations(),
+                    "Flyway is not on the class path; add org.flywaydb:flyway-core (and flyway-database-postgresql or"
+                            + " flyway-mysql), or set " + prefix + ".flyway.enabled=false");
+        }
+        JdbcParticipantSettings settings = new JdbcParticipantSettings(name, p.url(), p.username(), p.password(),
+                p.minPoolSize(), p.maxPoolSize(), p.borrowTimeout(), prefix);
+
+        RootBeanDefinition dataSource = definition(JdbcParticipantBeans.class, "dataSource",
+                com.atomikos.jdbc.AtomikosDataSourceBean.class, name);
+        dataSource.getConstructorArgumentValues().addIndexedArgumentValue(0, settings);
+        dataSource.getConstructorArgumentValues().addIndexedArgumentValue(1, p.flyway());
+        dataSource.getConstructorArgumentValues().addIndexedArgumentValue(2, new RuntimeBeanReference(XaResourceChain.class));
+        dataSource.setInitMethodName("init");
+        dataSource.setDestroyMethodName("close");
+        register(registry, name, dataSource);
+
+        RootBeanDefinition template = definition(JdbcParticipantBeans.class, "jdbcTemplate",
+                org.springframework.jdbc.core.JdbcTemplate.class, name);
+        template.getConstructorArgumentValues().addIndexedArgumentValue(0, new RuntimeBeanReference(name));
+        register(registry, name + "JdbcTemplate", template);
+    }
+
+    /** @return whether the participant has an embedded broker */
+    private static boolean registerJms(BeanDefinitionRegistry registry, String name, ParticipantsProperties.Jms p, int embeddedIndex,
+            ClassLoader classLoader) {
+        String prefix = ParticipantsProperties.PREFIX + ".jms." + name;
+        if (!ClassUtils.isPresent(ARTEMIS_CLIENT, classLoader)) {
+            throw new InvalidConfigurationPropertyValueException(prefix + ".url", p.url(),
+                    "the Artemis client is not on the class path; add org.apache.activemq:artemis-jakarta-client");
+        }
+        boolean embedded = p.embedded().enabled();
+        String url = p.url() == null || p.url().isBlank() ? "vm://" + embeddedIndex : p.url();
+        String brokerBean = name + "Broker";
+        if (embedded) {
+            if (!ClassUtils.isPresent(ARTEMIS_SERVER, classLoader)) {
+                throw new InvalidConfigurationPropertyValueException(prefix + ".embedded.enabled", true,
+                        "the Artemis broker is not on the class path; add org.apache.activemq:artemis-jakarta-server,"
+                                + " or run a broker and set " + prefix + ".url");
+            }
+            Path dataDir = p.embedded().dataDir() != null ? p.embedded().dataDir() : Path.of("data", "broker", name);
+            RootBeanDefinition broker = definition(JmsParticipantBeans.class, "embeddedBroker",
+                    dev.twophase.participants.artemis.ArtemisBroker.class, name);
+            broker.getConstructorArgumentValues().addIndexedArgumentValue(0, dataDir);
+            broker.getConstructorArgumentValues().addIndexedArgumentValue(1, embeddedIndex);
+            broker.setDestroyMethodName("close");
+            register(registry, brokerBean, broker);
+        }
+        ArtemisParticipantSettings settings = new ArtemisParticipantSettings(name, url, p.user(), p.password(), p.maxPoolSize(), prefix);
+        RootBeanDefinition factory = definition(JmsParticipantBeans.class, "connectionFactory",
+                com.atomikos.jms.AtomikosConnectionFactoryBean.class, name);
+        factory.getConstructorArgumentValues().addIndexedArgumentValue(0, settings);
+        factory.getConstructorArgumentValues().addIndexedArgumentValue(1, new RuntimeBeanReference(XaResourceChain.class));
+        factory.setInitMethodName("init");
+        factory.setDestroyMethodName("close");
+        if (embedded) {
+            factory.setDependsOn(brokerBean);
+        }
+        register(registry, name, factory);
+
+        RootBeanDefinition template = definition(JmsParticipantBeans.class, "jmsTemplate",
+                org.springframework.jms.core.JmsTemplate.class, name);
+        template.getConstructorArgumentValues().addIndexedArgumentValue(0, new RuntimeBeanReference(name));
+        register(registry, name + "JmsTemplate", template);
+        return embedded;
+    }
+
+    private static RootBeanDefinition definition(Class<?> factoryClass, String factoryMethod, Class<?> type, String participant) {
+        RootBeanDefinition definition = new RootBeanDefinition(factoryClass);
+        definition.setFactoryMethodName(factoryMethod);
+        // Known before the bean exists, so type lookups (Boot's conditions, the coordinator's ordering) see it.
+        definition.setTargetType(type);
+        definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, participant));
+        return definition;
+    }
+
+    private static void register(BeanDefinitionRegistry registry, String beanName, RootBeanDefinition definition) {
+        if (registry.containsBeanDefinition(beanName)) {
+            log.debug("The application defines bean '{}'; twophase does not register its own", beanName);
+            return;
+        }
+        registry.registerBeanDefinition(beanName, definition);
+    }
+}
