@@ -16,8 +16,9 @@ import org.springframework.context.annotation.Import;
  * </ul>
  * Every one of these beans carries the qualifier {@code <name>}, so {@code @Qualifier("orders") DataSource} and
  * {@code @Qualifier("orders") JdbcTemplate} both work, and is left out when the application already defines a bean of
- * that name. Each participant's preflight check (and its Flyway migration, when configured) runs when its bean is
- * created, before the pool starts.
+ * that name and a matching type (a bean of that name and another type is refused at startup). Each participant's
+ * preflight check (and its Flyway migration, when configured) runs when its pool bean is created, before the pool
+ * starts; an application that defines the pool bean itself also takes over its migration.
  *
  * <p>Runs after the coordinator's auto-configuration (whose {@code XaResourceChain} bean decorates every participant) and
  * before Boot's DataSource, JdbcTemplate, Flyway, Artemis and JMS auto-configurations, which then back off because the
