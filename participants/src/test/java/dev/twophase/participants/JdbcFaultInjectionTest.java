@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import com.atomikos.jdbc.AtomikosDataSourceBean;
 
-import dev.twophase.coordinator.fault.FaultInjection;
 import dev.twophase.coordinator.fault.FaultInjector;
 import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.participants.mysql.RecoveredXid;
@@ -25,7 +24,7 @@ import dev.twophase.participants.mysql.RecoveredXid;
 /** Every JDBC participant's XA data source is wrapped under the participant's name; checked on H2, a real XA driver. */
 class JdbcFaultInjectionTest {
 
-    private final FaultInjector injector = FaultInjector.instance();
+    private final FaultInjector injector = new FaultInjector();
 
     @AfterEach
     void disableTheJvmsInjector() {
@@ -35,9 +34,9 @@ class JdbcFaultInjectionTest {
     @Test
     void beforePrepareVoteNoReachesNothingAndTheBranchRollsBack() throws Exception {
         AtomikosDataSourceBean bean = JdbcParticipants.dataSource(
-                JdbcParticipantSettings.of("fault-bank", "jdbc:h2:mem:fault-bank;DB_CLOSE_DELAY=-1", "sa", ""), new XaResourceChain());
+                JdbcParticipantSettings.of("fault-bank", "jdbc:h2:mem:fault-bank;DB_CLOSE_DELAY=-1", "sa", ""), TestChains.withFaults(injector));
         XADataSource xaDataSource = bean.getXaDataSource();
-        assertThat(FaultInjection.unwrap(xaDataSource)).isInstanceOf(JdbcDataSource.class).isNotSameAs(xaDataSource);
+        assertThat(XaResourceChain.unwrap(xaDataSource)).isInstanceOf(JdbcDataSource.class).isNotSameAs(xaDataSource);
 
         XAConnection connection = xaDataSource.getXAConnection();
         try {

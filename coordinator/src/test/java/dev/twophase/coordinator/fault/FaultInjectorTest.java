@@ -244,8 +244,11 @@ class FaultInjectorTest {
     }
 
     @Test
-    void thereIsOneInjectorPerJvm() {
-        assertThat(FaultInjector.instance()).isSameAs(FaultInjector.instance());
+    void aNewInjectorIsDisabledUntilEnabled() {
+        FaultInjector fresh = new FaultInjector();
+        assertThat(fresh.isEnabled()).isFalse();
+        assertThatIllegalStateException().isThrownBy(() -> fresh.arm("bankA:BEFORE_COMMIT:HALT"))
+                .withMessageContaining("twophase.faults.enabled=true");
     }
 
     private List<String> outcomes(String participant, CrashPoint point, int calls) {

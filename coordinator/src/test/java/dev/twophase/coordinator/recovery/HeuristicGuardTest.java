@@ -169,16 +169,17 @@ class HeuristicGuardTest {
     }
 
     @Test
-    void wrapUsesTheProcessWideRegistry() throws Exception {
-        String participant = "process-wide-" + System.nanoTime();
-        FakeResourceManager rm = new FakeResourceManager(participant);
-        XAResource guarded = HeuristicGuard.wrap(participant, rm.xaResource());
+    void asAChainLinkItAsksTheVendorsResourceWhetherTheBranchIsStillPrepared() throws Exception {
+        HeuristicRegistry registry = new HeuristicRegistry();
+        FakeResourceManager rm = new FakeResourceManager("bank-x");
+        XAResource vendor = rm.xaResource();
+        XAResource guarded = new HeuristicGuard(registry).link("bank-x", vendor, vendor);
         guarded.start(xid, XAResource.TMNOFLAGS);
         guarded.prepare(xid);
         rm.rollBackBehindTheCoordinatorsBack(xid);
 
         assertThatExceptionOfType(XAException.class).isThrownBy(() -> guarded.commit(xid, false));
-        assertThat(HeuristicRegistry.processWide().count(participant)).isEqualTo(1);
+        assertThat(registry.count("bank-x")).isEqualTo(1);
     }
 
     @Test

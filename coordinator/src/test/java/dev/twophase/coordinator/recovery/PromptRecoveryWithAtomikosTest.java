@@ -22,10 +22,13 @@ import org.springframework.context.annotation.Configuration;
 
 import com.atomikos.icatch.jta.UserTransactionManager;
 
-import ch.qos.logback.classic.Level;
-import dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration;
-import dev.twophase.coordinator.recovery.FakeResourceManager.State;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
+import dev.twophase.coordinator.metrics.RecoveryMetrics;
+import dev.twophase.coordinator.recovery.FakeResourceManager.State;
+
+import ch.qos.logback.classic.Level;
 
 /**
  * Prompt recovery over a real Atomikos started by our auto-configuration, with fake participants

@@ -26,6 +26,7 @@ import dev.twophase.coordinator.console.ActionResult;
 import dev.twophase.coordinator.console.AuditLog;
 import dev.twophase.coordinator.console.BranchView;
 import dev.twophase.coordinator.console.LogRecordView;
+import dev.twophase.coordinator.console.RecoveryConsole;
 import dev.twophase.coordinator.metrics.TransactionOutcomes;
 import dev.twophase.coordinator.recovery.FakeResourceManager.Op;
 import dev.twophase.coordinator.recovery.FakeResourceManager.State;

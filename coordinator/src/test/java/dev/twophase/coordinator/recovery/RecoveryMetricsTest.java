@@ -8,10 +8,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.twophase.coordinator.TmName;
+import dev.twophase.coordinator.metrics.RecoveryMetrics;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 class RecoveryMetricsTest {
 
