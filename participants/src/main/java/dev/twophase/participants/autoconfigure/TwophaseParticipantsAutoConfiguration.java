@@ -26,10 +26,8 @@ import org.springframework.context.annotation.Import;
  * are declared (see {@link ParticipantsEnvironmentPostProcessor}).
  */
 @AutoConfiguration(
-        afterName = {
-                "dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration",
-                // The coordinator's auto-configuration before its move to the autoconfigure package.
-                "dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration" },
+        // A name, not a class: the participants import nothing of the coordinator but its public API.
+        afterName = "dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration",
         beforeName = {
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration",
