@@ -1,10 +1,13 @@
 package dev.twophase.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -87,10 +90,11 @@ class OrdersAppIT {
     }
 
     @Test
-    void aCommitLandsInBothDatabasesAndOnTheQueue() {
+    void aCommitLandsInBothDatabasesAndOnTheQueue() throws Exception {
         String id = orderId("commit");
         try (ConfigurableApplicationContext app = inProcess("inproc")) {
-            app.getBean(OrderService.class).placeOrder(id, "ada", 1250, false);
+            HttpResponse<String> response = post(app, "/orders?id=" + id + "&customer=ada&amountCents=1250");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         }
 
         assertThat(rows(ORDERS, "orders", "id", id)).isEqualTo(1);
@@ -99,11 +103,12 @@ class OrdersAppIT {
     }
 
     @Test
-    void anExceptionAfterTheWritesRollsBackAllThree() {
+    void anExceptionAfterTheWritesRollsBackAllThree() throws Exception {
         String id = orderId("rollback");
         try (ConfigurableApplicationContext app = inProcess("inproc")) {
-            assertThatExceptionOfType(OrderService.OrderRejected.class)
-                    .isThrownBy(() -> app.getBean(OrderService.class).placeOrder(id, "ada", 1250, true));
+            HttpResponse<String> response = post(app, "/orders?id=" + id + "&customer=ada&amountCents=1250&failAfterWrites=true");
+            assertThat(response.statusCode()).isEqualTo(422);
+            assertThat(response.body()).contains("order " + id + " was rejected after its writes");
         }
 
         assertThat(rows(ORDERS, "orders", "id", id)).isZero();
@@ -180,6 +185,13 @@ class OrdersAppIT {
         List<String> args = new ArrayList<>(arguments(tm));
         args.add("--server.port=0");
         return new SpringApplicationBuilder(OrdersApplication.class).run(args.toArray(String[]::new));
+    }
+
+    private static HttpResponse<String> post(ConfigurableApplicationContext app, String pathAndQuery)
+            throws IOException, InterruptedException {
+        String port = app.getEnvironment().getProperty("local.server.port");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Everything application.yml leaves to the environment: the servers of this test and a coordinator per scenario. */
