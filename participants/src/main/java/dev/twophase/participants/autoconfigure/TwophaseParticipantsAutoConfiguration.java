@@ -5,6 +5,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
+
 /**
  * Registers the XA participants declared under {@code twophase.participants} as beans, per participant {@code <name>}:
  * <ul>
@@ -26,8 +28,7 @@ import org.springframework.context.annotation.Import;
  * are declared (see {@link ParticipantsEnvironmentPostProcessor}).
  */
 @AutoConfiguration(
-        // A name, not a class: the participants import nothing of the coordinator but its public API.
-        afterName = "dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration",
+        after = TwophaseCoordinatorAutoConfiguration.class,
         beforeName = {
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration",

@@ -29,8 +29,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.twophase.coordinator.TmName;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.participants.mysql.MySqlTechnology;
-import dev.twophase.participants.mysql.RecoveredXid;
 import dev.twophase.participants.postgresql.PostgresTechnology;
 import dev.twophase.testing.ArtemisBrokerProcess;
 import dev.twophase.testing.BrokerProbe;
@@ -70,10 +70,10 @@ class OrdersAppIT {
         }
         try (Connection c = connect(BILLING); Statement st = c.createStatement()) {
             // XA RECOVER is server-wide: only branches of this test's coordinators whose JVM is gone.
-            for (RecoveredXid xid : MySqlTechnology.recoveredXids(c)) {
+            for (PlainXid xid : MySqlTechnology.recoveredXids(c)) {
                 Matcher m = OUR_COORDINATOR.matcher(new String(xid.bqual(), StandardCharsets.ISO_8859_1));
                 if (m.find() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                    st.execute("XA ROLLBACK " + xid.sql());
+                    st.execute("XA ROLLBACK " + MySqlTechnology.xaSql(xid));
                 }
             }
         }
@@ -245,7 +245,7 @@ class OrdersAppIT {
 
     private static List<String> preparedOnBilling(TmName coordinator) throws SQLException {
         try (Connection c = connect(BILLING)) {
-            return MySqlTechnology.recoveredXids(c).stream().filter(x -> coordinator.owns(x.bqual())).map(RecoveredXid::toString).toList();
+            return MySqlTechnology.recoveredXids(c).stream().filter(x -> coordinator.owns(x.bqual())).map(PlainXid::toString).toList();
         }
     }
 
