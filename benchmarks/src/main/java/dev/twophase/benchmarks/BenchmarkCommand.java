@@ -180,7 +180,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                         "spring.main.banner-mode", "off",
                         "logging.level.root", "WARN",
                         "logging.level.com.atomikos", "ERROR"))
-                .run(); PhaseTimes phases = new PhaseTimes()) {
+                .run(); PhaseTimes phases = new PhaseTimes(context.getBean(dev.twophase.coordinator.metrics.XaPhaseMetrics.class))) {
             BenchConfiguration.Participants participants = context.getBean(BenchConfiguration.Participants.class);
             builder.coordinator(dev.twophase.coordinator.atomikos.ParallelPhases.active(),
                     !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.log.OnePhaseAwareLog));

@@ -1,12 +1,8 @@
 /**
- * XA participants for twophase, independent of any technology:
- * {@link dev.twophase.participants.JdbcParticipants} builds a pooled Atomikos data source for a
- * database from its {@link dev.twophase.participants.JdbcParticipantSettings}, picking the
- * {@link dev.twophase.participants.JdbcTechnology} by the JDBC URL and running its preflight check,
- * so a server that cannot do two-phase commit fails the startup with its fix. Each technology has
- * its own package below ({@code postgresql}, {@code mysql}, {@code h2}, {@code artemis}); what they
- * share is in {@code internal}. Of the coordinator this module may use only
- * {@code TwophaseStartupException} and the {@code xa.XaResourceChain} that every XA factory is
- * wrapped in; it knows no application.
+ * The participants' small public API: {@link dev.twophase.participants.JdbcTechnology}, the contract one database
+ * technology fulfils to take part in XA (its driver's XA data source, a preflight check, its prepared branches),
+ * {@link dev.twophase.participants.JdbcParticipantSettings}, and {@link dev.twophase.participants.JdbcParticipants},
+ * which picks the technology from the JDBC URL and builds the pooled Atomikos data source. The technologies live in
+ * one package each and are found through {@link java.util.ServiceLoader}, so this package depends on none of them.
  */
 package dev.twophase.participants;

@@ -61,6 +61,10 @@ import dev.twophase.demo.support.RealParticipantsTest;
         "twophase.console.remote.users.watch.role=monitor"})
 class ConsoleIT extends RealParticipantsTest {
 
+    /** The context's fault injector: it exists because twophase.faults.enabled=true. */
+    @Autowired
+    FaultInjector injector;
+
     private static final int JMX_PORT = freePort();
     private static final String URL = "127.0.0.1:" + JMX_PORT;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,7 +88,7 @@ class ConsoleIT extends RealParticipantsTest {
 
     @AfterEach
     void disarmAndCleanUp() {
-        FaultInjector.instance().disarm();
+        injector.disarm();
         for (java.util.concurrent.Callable<?> leftover : leftovers) {
             try {
                 leftover.call();
@@ -132,7 +136,7 @@ class ConsoleIT extends RealParticipantsTest {
 
         // Once the participant works again, the operator's commit and Atomikos's own retry race;
         // either wins, and the console says which (DONE, or ALREADY_RESOLVED with exit 4).
-        FaultInjector.instance().disarm();
+        injector.disarm();
         Run committed = cli("--user", "ops", "--password", "ops-secret-1", "commit", xid);
         System.out.printf("%n[twophase console] twophase-cli commit:%n%s%s%n", committed.out, committed.err);
         assertThat(committed.code).as(committed.err).isIn(0, 4);

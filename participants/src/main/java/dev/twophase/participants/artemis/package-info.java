@@ -1,13 +1,7 @@
 /**
- * ActiveMQ Artemis as an XA participant:
- * {@link dev.twophase.participants.artemis.ArtemisParticipant} builds the pooled Atomikos
- * connection factory (client settings that fail fast instead of hanging a transaction), the
- * transacted {@code JmsTemplate}, and checks at startup that the broker answers;
- * {@link dev.twophase.participants.artemis.BrokerInspector} reads prepared branches and queue
- * depths outside any transaction. {@link dev.twophase.participants.artemis.ArtemisBroker} and
- * {@link dev.twophase.participants.artemis.StandaloneBroker} run a real persistent broker in this
- * JVM or in its own process, for the embedded default and tests, never for production. The other
- * classes adapt the Artemis client to the Atomikos pool. Touches the Artemis client and server,
- * Atomikos's JMS pool and the coordinator's {@code XaResourceChain}.
+ * ActiveMQ Artemis as an XA participant: the pooled Atomikos connection factory with fail-fast client settings, its
+ * preflight check and transacted JmsTemplate, and a real persistent broker to run inside a JVM
+ * ({@link dev.twophase.participants.artemis.ArtemisBroker}) or as its own process
+ * ({@link dev.twophase.participants.artemis.StandaloneBroker}) for tests and demos.
  */
 package dev.twophase.participants.artemis;

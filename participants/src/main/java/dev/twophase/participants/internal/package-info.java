@@ -1,7 +1,5 @@
 /**
- * Implementation shared by the database technologies of this module: the preflight's plain
- * connection and its error reports, and telling an unreachable server from a refused login. Not
- * API: only {@code dev.twophase.participants..} may use it (the architecture tests check this), and
- * it may change in any release.
+ * What the technology packages share and no other module may use: the preflight connection and its error reports,
+ * and the parsing of a server's host and port from a JDBC URL.
  */
 package dev.twophase.participants.internal;
