@@ -147,7 +147,7 @@ class ArchitectureTest {
     static void everyModuleWithMainCodeIsAnalysed(JavaClasses classes) {
         assertThat(classes.stream().map(c -> c.getPackageName().split("\\.")).filter(p -> p.length > 2).map(p -> p[2]))
                 .as("modules whose classes were imported").contains("coordinator", "participants", "testing", "cli", "demo",
-                        "benchmarks");
+                        "samples", "benchmarks");
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -29,26 +29,17 @@ class PackageInfoTest {
     @Test
     void everyPackageHasAPackageInfoThatDescribesItsRole() throws IOException {
         Path root = Repository.root();
-        List<Path> sourceRoots = sourceRoots(root);
-        assertThat(sourceRoots).as("source folders found under %s", root)
-                .anySatisfy(p -> assertThat(p.toString()).contains("coordinator"));
-
         Set<String> missing = new TreeSet<>();
         Set<String> undocumented = new TreeSet<>();
-        for (Path sources : sourceRoots) {
-            try (Stream<Path> dirs = Files.walk(sources)) {
-                for (Path dir : (Iterable<Path>) dirs.filter(Files::isDirectory)::iterator) {
-                    if (!hasJavaTypes(dir)) {
-                        continue;
-                    }
-                    Path packageInfo = dir.resolve("package-info.java");
-                    String where = root.relativize(dir).toString();
-                    if (!Files.exists(packageInfo)) {
-                        missing.add(where);
-                    } else if (!describesThePackage(Files.readString(packageInfo))) {
-                        undocumented.add(where);
-                    }
-                }
+        for (Path dir : packageDirectories(root)) {
+            Path packageInfo = dir.resolve("package-info.java");
+            if (!hasJavaTypes(dir)) {
+                continue;
+            }
+            if (!Files.exists(packageInfo)) {
+                missing.add(root.relativize(dir).toString());
+            } else if (!describesThePackage(Files.readString(packageInfo))) {
+                undocumented.add(root.relativize(dir).toString());
             }
         }
 
@@ -56,6 +47,34 @@ class PackageInfoTest {
                 + " role and what it may touch)").isEmpty();
         assertThat(undocumented).as("package-info.java without a javadoc comment before the package declaration")
                 .isEmpty();
+    }
+
+    @Test
+    void noPackageInfoOutlivesItsPackage() throws IOException {
+        Path root = Repository.root();
+        Set<String> orphaned = new TreeSet<>();
+        for (Path dir : packageDirectories(root)) {
+            if (Files.exists(dir.resolve("package-info.java")) && !hasJavaTypes(dir)) {
+                orphaned.add(root.relativize(dir).toString());
+            }
+        }
+
+        assertThat(orphaned).as("package-info.java of a package that has no other type any more (delete it with the"
+                + " package)").isEmpty();
+    }
+
+    /** Every directory under the source folders of every module. */
+    private static List<Path> packageDirectories(Path root) throws IOException {
+        List<Path> sourceRoots = sourceRoots(root);
+        assertThat(sourceRoots).as("source folders found under %s", root)
+                .anySatisfy(p -> assertThat(p.toString()).contains("coordinator"));
+        List<Path> dirs = new ArrayList<>();
+        for (Path sources : sourceRoots) {
+            try (Stream<Path> walk = Files.walk(sources)) {
+                walk.filter(Files::isDirectory).forEach(dirs::add);
+            }
+        }
+        return dirs;
     }
 
     /** Each module's src/main/java, or its src/test/java when it has no main code. */
