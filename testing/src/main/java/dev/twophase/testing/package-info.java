@@ -7,6 +7,6 @@
  * connections that never enlist in a transaction ({@link dev.twophase.testing.DatabaseProbe},
  * {@link dev.twophase.testing.BrokerProbe}), so a test asserts the state it claims. For tests and
  * the benchmarks, never an application's runtime; uses the participants and the coordinator's
- * {@code TmName}, nothing of an application.
+ * public value types ({@code TmName}, {@code PlainXid}), nothing of an application.
  */
 package dev.twophase.testing;
