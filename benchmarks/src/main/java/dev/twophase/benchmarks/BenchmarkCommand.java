@@ -174,10 +174,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 .logStartupInfo(false)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("benchSettings", settings))
                 .properties(contextProperties(settings, logDir))
-                .run(); PhaseTimes phases = new PhaseTimes()) {
+                .run(); PhaseTimes phases = new PhaseTimes(context.getBean(dev.twophase.coordinator.metrics.XaPhaseMetrics.class))) {
             BenchConfiguration.Participants participants = context.getBean(BenchConfiguration.Participants.class);
-            builder.coordinator(dev.twophase.coordinator.internal.ParallelPhases.active(),
-                    !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.internal.OnePhaseAwareLog));
+            builder.coordinator(dev.twophase.coordinator.atomikos.ParallelPhases.active(),
+                    !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.log.OnePhaseAwareLog));
             if (!jitTime.isZero()) {
                 out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitTime.toMillis() / selected.size());
                 for (Mode mode : selected) {

@@ -18,11 +18,14 @@ import dev.twophase.coordinator.metrics.XaPhaseMetrics;
 final class PhaseTimes implements AutoCloseable {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final XaPhaseMetrics metrics;
     /** Count and total nanoseconds of every timer at the last drain (timers are never removed: the coordinator caches them). */
     private final java.util.Map<io.micrometer.core.instrument.Meter.Id, long[]> last = new java.util.HashMap<>();
 
-    PhaseTimes() {
-        XaPhaseMetrics.bindTo(registry);
+    /** @param metrics the coordinator's phase timers (its {@code XaPhaseMetrics} bean) */
+    PhaseTimes(XaPhaseMetrics metrics) {
+        this.metrics = metrics;
+        metrics.bindTo(registry);
     }
 
     /** The timers since the last call, e.g. {@code bench-broker commit 1.23 ms × 812}; then starts again from zero. */
@@ -48,7 +51,7 @@ final class PhaseTimes implements AutoCloseable {
 
     @Override
     public void close() {
-        XaPhaseMetrics.unbind(registry);
+        metrics.unbind(registry);
         registry.close();
     }
 }

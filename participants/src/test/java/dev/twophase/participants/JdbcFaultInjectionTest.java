@@ -3,8 +3,6 @@ package dev.twophase.participants;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import java.nio.charset.StandardCharsets;
-
 import javax.sql.XAConnection;
 import javax.sql.XADataSource;
 import javax.transaction.xa.XAException;
@@ -17,15 +15,14 @@ import org.junit.jupiter.api.Test;
 
 import com.atomikos.jdbc.AtomikosDataSourceBean;
 
-import dev.twophase.coordinator.fault.FaultInjection;
 import dev.twophase.coordinator.fault.FaultInjector;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.coordinator.xa.XaResourceChain;
-import dev.twophase.participants.mysql.RecoveredXid;
 
 /** Every JDBC participant's XA data source is wrapped under the participant's name; checked on H2, a real XA driver. */
 class JdbcFaultInjectionTest {
 
-    private final FaultInjector injector = FaultInjector.instance();
+    private final FaultInjector injector = new FaultInjector();
 
     @AfterEach
     void disableTheJvmsInjector() {
@@ -35,15 +32,14 @@ class JdbcFaultInjectionTest {
     @Test
     void beforePrepareVoteNoReachesNothingAndTheBranchRollsBack() throws Exception {
         AtomikosDataSourceBean bean = JdbcParticipants.dataSource(
-                JdbcParticipantSettings.of("fault-bank", "jdbc:h2:mem:fault-bank;DB_CLOSE_DELAY=-1", "sa", ""), new XaResourceChain());
+                JdbcParticipantSettings.of("fault-bank", "jdbc:h2:mem:fault-bank;DB_CLOSE_DELAY=-1", "sa", ""), TestChains.withFaults(injector));
         XADataSource xaDataSource = bean.getXaDataSource();
-        assertThat(FaultInjection.unwrap(xaDataSource)).isInstanceOf(JdbcDataSource.class).isNotSameAs(xaDataSource);
+        assertThat(XaResourceChain.unwrap(xaDataSource)).isInstanceOf(JdbcDataSource.class).isNotSameAs(xaDataSource);
 
         XAConnection connection = xaDataSource.getXAConnection();
         try {
             XAResource resource = connection.getXAResource();
-            Xid xid = new RecoveredXid(4660, "fault-bank.1".getBytes(StandardCharsets.US_ASCII),
-                    "fault-bank.1.1".getBytes(StandardCharsets.US_ASCII));
+            Xid xid = PlainXid.of(4660, "fault-bank.1", "fault-bank.1.1");
             resource.start(xid, XAResource.TMNOFLAGS);
             try (var statement = connection.getConnection().createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS t (id INT)");

@@ -59,7 +59,7 @@ class JdbcParticipantsTest {
     private static String poolProblem(String url, int min, int max) {
         JdbcParticipantSettings s = new JdbcParticipantSettings("bank-a", url, "u", "p", min, max, Duration.ofSeconds(1));
         try {
-            JdbcParticipants.dataSource(s, new XaResourceChain());
+            JdbcParticipants.dataSource(s, TestChains.plain());
         } catch (TwophaseStartupException e) {
             assertThat(e.getMessage()).contains("pool sizes are inconsistent");
             assertThat(e.action()).contains("twophase.participants.jdbc.bank-a.max-pool-size");

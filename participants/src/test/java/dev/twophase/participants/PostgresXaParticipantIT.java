@@ -50,7 +50,7 @@ class PostgresXaParticipantIT {
         tm = new UserTransactionManager();
         tm.setStartupTransactionService(false);
         tm.init();
-        dataSource = JdbcParticipants.dataSource(settings, new dev.twophase.coordinator.xa.XaResourceChain());
+        dataSource = JdbcParticipants.dataSource(settings, TestChains.plain());
         dataSource.init();
     }
 

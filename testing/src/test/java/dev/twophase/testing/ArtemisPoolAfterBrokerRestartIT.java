@@ -16,6 +16,9 @@ import com.atomikos.jms.AtomikosConnectionFactoryBean;
 
 import dev.twophase.participants.artemis.ArtemisParticipant;
 import dev.twophase.participants.artemis.ArtemisParticipantSettings;
+import dev.twophase.coordinator.metrics.XaPhaseMetrics;
+import dev.twophase.coordinator.recovery.HeuristicGuard;
+import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.xa.XaResourceChain;
 import jakarta.jms.Connection;
 import jakarta.jms.Session;
@@ -50,7 +53,8 @@ class ArtemisPoolAfterBrokerRestartIT {
         tm.setStartupTransactionService(false);
         tm.init();
         pool = ArtemisParticipant.connectionFactory(
-                ArtemisParticipantSettings.of("pool-it-broker", broker.url(), null, null, IDLE_CONNECTIONS), new XaResourceChain());
+                ArtemisParticipantSettings.of("pool-it-broker", broker.url(), null, null, IDLE_CONNECTIONS), new XaResourceChain(
+                        new HeuristicGuard(new HeuristicRegistry()), new XaPhaseMetrics(), java.util.List.of()));
         // Opened at init and left idle: the connections a restart used to leave dead in the pool.
         pool.setMinPoolSize(IDLE_CONNECTIONS);
         pool.init();

@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.twophase.coordinator.console.ActionResult;
 import dev.twophase.coordinator.console.BranchView;
-import dev.twophase.coordinator.recovery.RecoveryConsole;
+import dev.twophase.coordinator.console.RecoveryConsole;
 import dev.twophase.demo.web.RejectedException;
 import dev.twophase.demo.web.Rejection;
 

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -21,7 +22,7 @@ import dev.twophase.coordinator.fault.FaultInjector;
 import dev.twophase.coordinator.fault.FiredFault;
 
 /**
- * Arms and disarms faults of the XA fault injector over HTTP (docs/faults.md), for the
+ * Arms and disarms faults of the XA fault injector over HTTP (docs/fault-injector.md), for the
  * fault-injection suite and for demonstrations. Refuses to arm anything unless the application
  * was started with {@code twophase.faults.enabled=true}, which the coordinator refuses in a
  * {@code prod}/{@code production} profile.
@@ -45,20 +46,27 @@ class FaultAdminController {
     record ArmRequest(String rule) {
     }
 
-    private final FaultInjector injector = FaultInjector.instance();
+    /** Exists only with {@code twophase.faults.enabled=true}. */
+    private final ObjectProvider<FaultInjector> injectors;
+
+    FaultAdminController(ObjectProvider<FaultInjector> injectors) {
+        this.injectors = injectors;
+    }
 
     @GetMapping
     Map<String, Object> faults() {
+        FaultInjector injector = injectors.getIfAvailable();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("enabled", injector.isEnabled());
-        body.put("armed", injector.armed().stream().map(Fault::toString).toList());
-        body.put("fired", injector.fired().stream().map(FaultAdminController::fired).toList());
+        body.put("enabled", injector != null && injector.isEnabled());
+        body.put("armed", injector == null ? List.of() : injector.armed().stream().map(Fault::toString).toList());
+        body.put("fired", injector == null ? List.of() : injector.fired().stream().map(FaultAdminController::fired).toList());
         return body;
     }
 
     @PostMapping
     ResponseEntity<Map<String, Object>> arm(@RequestBody ArmRequest request) {
-        if (!injector.isEnabled()) {
+        FaultInjector injector = injectors.getIfAvailable();
+        if (injector == null || !injector.isEnabled()) {
             throw new RejectedException(DISABLED, "Fault injection is off; start the application with twophase.faults.enabled=true"
                     + " (refused in a prod or production profile) to arm faults. Nothing was armed.");
         }
@@ -79,6 +87,10 @@ class FaultAdminController {
 
     @DeleteMapping
     ResponseEntity<Void> disarm() {
+        FaultInjector injector = injectors.getIfAvailable();
+        if (injector == null) {
+            return ResponseEntity.noContent().build();
+        }
         List<Fault> removed = injector.disarm();
         injector.clearFired();
         if (!removed.isEmpty()) {

@@ -27,7 +27,7 @@ import org.springframework.transaction.UnexpectedRollbackException;
 
 
 /**
- * Every error as RFC 9457 problem+json. Problem types are {@code /problems/<slug>}; the README
+ * Every error as RFC 9457 problem+json. Problem types are {@code /problems/<slug>}; docs/api.md
  * lists them. Business rejections are logged at debug without a stack trace: they are expected.
  */
 @RestControllerAdvice

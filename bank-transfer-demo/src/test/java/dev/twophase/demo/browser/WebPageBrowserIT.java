@@ -24,6 +24,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,6 +45,10 @@ import dev.twophase.coordinator.fault.FaultInjector;
         "twophase.console.remote.users.watch.password=watch-secret-1",
         "twophase.console.remote.users.watch.role=monitor"})
 class WebPageBrowserIT {
+
+    /** The context's fault injector: it exists because twophase.faults.enabled=true. */
+    @Autowired
+    FaultInjector injector;
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -94,15 +99,15 @@ class WebPageBrowserIT {
     void open(TestInfo test) {
         step = test.getTestMethod().orElseThrow().getName();
         shot = 0;
-        FaultInjector.instance().disarm();
-        FaultInjector.instance().clearFired();
+        injector.disarm();
+        injector.clearFired();
         browser.get("http://127.0.0.1:" + port + "/");
         awaitRefreshAfter(0);
     }
 
     @AfterEach
     void disarm() {
-        FaultInjector.instance().disarm();
+        injector.disarm();
     }
 
     @Test
@@ -170,7 +175,7 @@ class WebPageBrowserIT {
         new Select(byId("fault-code")).selectByValue("XA_RBROLLBACK");
         byId("fault-arm").click();
         await().until(d -> byId("fault-armed").getText().contains("bank-b:AFTER_PREPARE:FAIL(XA_RBROLLBACK)"));
-        assertThat(FaultInjector.instance().armed()).hasSize(1);
+        assertThat(injector.armed()).hasSize(1);
         screenshot("armed");
 
         long mark = refreshed();
@@ -181,7 +186,7 @@ class WebPageBrowserIT {
         awaitRefreshAfter(mark);
         assertThat(cents("balance-A-0003")).isEqualTo(a);
         assertThat(cents("balance-B-0003")).isEqualTo(b);
-        assertThat(FaultInjector.instance().fired()).hasSize(1);
+        assertThat(injector.fired()).hasSize(1);
         await().until(d -> consistent());
         screenshot("refused");
     }

@@ -61,6 +61,10 @@ import dev.twophase.demo.support.RealParticipantsTest;
         "twophase.console.remote.users.watch.role=monitor"})
 class ConsoleIT extends RealParticipantsTest {
 
+    /** The context's fault injector: it exists because twophase.faults.enabled=true. */
+    @Autowired
+    FaultInjector injector;
+
     private static final int JMX_PORT = freePort();
     private static final String URL = "127.0.0.1:" + JMX_PORT;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,7 +88,7 @@ class ConsoleIT extends RealParticipantsTest {
 
     @AfterEach
     void disarmAndCleanUp() {
-        FaultInjector.instance().disarm();
+        injector.disarm();
         for (java.util.concurrent.Callable<?> leftover : leftovers) {
             try {
                 leftover.call();
@@ -132,7 +136,7 @@ class ConsoleIT extends RealParticipantsTest {
 
         // Once the participant works again, the operator's commit and Atomikos's own retry race;
         // either wins, and the console says which (DONE, or ALREADY_RESOLVED with exit 4).
-        FaultInjector.instance().disarm();
+        injector.disarm();
         Run committed = cli("--user", "ops", "--password", "ops-secret-1", "commit", xid);
         System.out.printf("%n[twophase console] twophase-cli commit:%n%s%s%n", committed.out, committed.err);
         assertThat(committed.code).as(committed.err).isIn(0, 4);
@@ -297,20 +301,11 @@ class ConsoleIT extends RealParticipantsTest {
             xa.close();
         }
         rollBackAfterTheTest(ds, xid);
-        // The commit decision an earlier run's log would hold. Atomikos has no public way to add
-        // a record (recordAsCommitting needs an existing one), hence its repository directly.
+        // The commit decision an earlier run's log would hold, written through twophase's log (the
+        // OltpLog Atomikos loaded): no live coordinator has this id, so it is written as any 2PC record.
         String gtrid = new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII);
-        // twophase's OnePhaseAwareLog keeps Atomikos's RecoveryLogImp (and its repository) inside.
-        Object log = com.atomikos.icatch.config.Configuration.getRecoveryLog();
-        if (log instanceof dev.twophase.coordinator.internal.OnePhaseAwareLog) {
-            java.lang.reflect.Field inner = log.getClass().getDeclaredField("recovery");
-            inner.setAccessible(true);
-            log = inner.get(log);
-        }
-        java.lang.reflect.Field repository = com.atomikos.recovery.fs.RecoveryLogImp.class.getDeclaredField("repository");
-        repository.setAccessible(true);
-        ((com.atomikos.recovery.fs.Repository) repository.get(log))
-                .put(gtrid, new com.atomikos.recovery.PendingTransactionRecord(gtrid, com.atomikos.recovery.TxState.COMMITTING,
+        ((com.atomikos.recovery.OltpLog) com.atomikos.icatch.config.Configuration.getRecoveryLog())
+                .write(new com.atomikos.recovery.PendingTransactionRecord(gtrid, com.atomikos.recovery.TxState.COMMITTING,
                         System.currentTimeMillis() - 3_000_000L, "it-" + ProcessHandle.current().pid() + "."));
         return xid;
     }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
@@ -22,12 +23,16 @@ import dev.twophase.demo.support.RealParticipantsTest;
 @TestPropertySource(properties = "twophase.faults.enabled=true")
 class FaultAdminIT extends RealParticipantsTest {
 
+    /** The context's fault injector: it exists because twophase.faults.enabled=true. */
+    @Autowired
+    FaultInjector injector;
+
     @LocalServerPort
     int port;
 
     @AfterEach
     void disarm() {
-        FaultInjector.instance().enable();
+        injector.enable();
         new Api(port).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/faults")).DELETE().build());
     }
 
@@ -73,7 +78,7 @@ class FaultAdminIT extends RealParticipantsTest {
     @Test
     void nothingIsArmedWhileInjectionIsDisabled() {
         Api api = new Api(port);
-        FaultInjector.instance().disable();
+        injector.disable();
         Api.Response refused = api.post("/admin/faults", "{\"rule\":\"bank-a:BEFORE_COMMIT:HALT\"}");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.body().path("type").asText()).isEqualTo("/problems/faults-disabled");

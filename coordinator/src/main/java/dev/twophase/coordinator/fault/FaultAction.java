@@ -5,6 +5,8 @@ import java.util.Objects;
 
 import javax.transaction.xa.XAException;
 
+import dev.twophase.coordinator.xa.XaCodes;
+
 /**
  * What a {@link Fault} does when it fires: {@link Halt} the JVM, {@link Fail} the XA call, or
  * {@link Delay} it. {@link #toString()} gives the rule syntax ({@code HALT}, {@code FAIL(XAER_RMFAIL)},
@@ -29,7 +31,7 @@ public sealed interface FaultAction permits FaultAction.Halt, FaultAction.Fail, 
      * @throws IllegalArgumentException naming the accepted names
      */
     static Fail fail(String xaErrorCodeName) {
-        return new Fail(XaErrorCodes.code(xaErrorCodeName));
+        return new Fail(XaCodes.code(xaErrorCodeName));
     }
 
     /** {@code DELAY(duration)}. */
@@ -79,12 +81,15 @@ public sealed interface FaultAction permits FaultAction.Halt, FaultAction.Fail, 
     record Fail(int errorCode) implements FaultAction {
 
         public Fail {
-            XaErrorCodes.name(errorCode);
+            if (!XaCodes.isError(errorCode)) {
+                throw new IllegalArgumentException("XAException error code " + errorCode
+                        + " is not one a fault can throw; expected an XA_RB*, XA_HEUR*, XA_RETRY, XA_NOMIGRATE or XAER_* code");
+            }
         }
 
         /** The constant name of the error code, e.g. {@code XAER_RMFAIL}. */
         public String errorName() {
-            return XaErrorCodes.name(errorCode);
+            return XaCodes.constant(errorCode);
         }
 
         @Override

@@ -19,24 +19,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.twophase.coordinator.xa.XaResourceLink;
 import dev.twophase.coordinator.xa.XidText;
 
 /**
- * Decides, for every XA call on a participant wrapped by {@link FaultInjection}, whether an armed
+ * Decides, for every XA call on a participant, whether an armed
  * {@link Fault} acts on it: halting the JVM, failing the call or delaying it. It exists to prove
  * that two-phase commit and recovery survive crashes at each {@link CrashPoint}; it has no use in
  * production.
  *
- * <p>There is one injector per JVM, {@link #instance()}, for the same reason there is one
- * Atomikos transaction manager per JVM: the participants' pools are built before, and live
- * independently of, any application context. It is disabled until {@link #enable()} is called
- * (Spring Boot: {@code twophase.faults.enabled=true}, refused in a {@code prod} or
- * {@code production} profile); while disabled nothing can be armed.
+ * <p>A link of the {@link dev.twophase.coordinator.xa.XaResourceChain}, between the phase timers and
+ * the vendor's resource, so removing it cannot remove the heuristic guard. The Spring Boot
+ * auto-configuration creates one, enabled, only when {@code twophase.faults.enabled=true} (refused
+ * in a {@code prod} or {@code production} profile); without it no participant passes a fault
+ * injector. While disabled ({@link #disable()}) nothing can be armed.
  *
  * <p>Thread-safe. While nothing is armed, each crash point an XA call passes costs one volatile read.
  *
@@ -46,14 +48,12 @@ import dev.twophase.coordinator.xa.XidText;
  * rules do not see the call), {@code HALT} ends the process. A rule that has acted its
  * {@link Fault#times()} times is disarmed.
  */
-public final class FaultInjector {
+public final class FaultInjector implements XaResourceLink {
 
     /** How many {@link FiredFault}s {@link #fired()} keeps; older ones are dropped. */
     public static final int HISTORY_LIMIT = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(FaultInjector.class);
-
-    private static final FaultInjector INSTANCE = new FaultInjector(status -> Runtime.getRuntime().halt(status));
 
     private final IntConsumer halt;
     private final List<ArmedFault> armed = new CopyOnWriteArrayList<>();
@@ -62,14 +62,20 @@ public final class FaultInjector {
     /** enabled and something armed; the only field an XA call reads when nothing is armed. */
     private volatile boolean active;
 
+    /** A disabled injector whose {@code HALT} ends the process with {@code Runtime.halt}, as a power cut would. */
+    public FaultInjector() {
+        this(status -> Runtime.getRuntime().halt(status));
+    }
+
     /** @param halt ends the process with the given status; {@code Runtime.halt} except in this package's tests */
     FaultInjector(IntConsumer halt) {
         this.halt = halt;
     }
 
-    /** The injector of this JVM, the one {@link FaultInjection#wrap} wrappers consult. */
-    public static FaultInjector instance() {
-        return INSTANCE;
+    /** The chain's link: every XA call {@code next} answers passes this injector's crash points first. */
+    @Override
+    public XAResource link(String participant, XAResource next, XAResource vendor) {
+        return new FaultInjectingXAResource(participant, next, this);
     }
 
     /** Allows {@link #arm arming} rules. Does nothing when already enabled. */
@@ -105,7 +111,7 @@ public final class FaultInjector {
         Objects.requireNonNull(fault, "fault");
         if (!enabled) {
             throw new IllegalStateException("Fault injection is disabled, so fault '" + fault + "' was not armed."
-                    + " Set twophase.faults.enabled=true (never in production) or call FaultInjector.instance().enable() first.");
+                    + " Set twophase.faults.enabled=true (never in production).");
         }
         armed.add(new ArmedFault(fault));
         update();

@@ -1,6 +1,7 @@
 package dev.twophase.coordinator.metrics;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -10,54 +11,64 @@ import javax.transaction.xa.Xid;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import dev.twophase.coordinator.xa.DelegatingXAResource;
 import dev.twophase.coordinator.xa.XaCodes;
+import dev.twophase.coordinator.xa.XaResourceLink;
 
 /**
  * Times every two-phase call of every participant: {@code twophase.xa.phase} timers tagged
  * {@code participant}, {@code phase} ({@code prepare}, {@code commit}, {@code commit_one_phase},
  * {@code rollback}) and {@code outcome} ({@code ok}, or the XA error code's name such as
- * {@code XAER_RMFAIL}).
+ * {@code XAER_RMFAIL}). A link of the {@link dev.twophase.coordinator.xa.XaResourceChain}.
  *
- * <p>XAResources are made by drivers and pools outside any Spring context, so the timers live in
- * a process-wide composite registry; {@link #bindTo} adds an application's registry to it (the
- * auto-configuration does that for Spring Boot's registry) and {@link #unbind} removes it.
- * Thread-safe.
+ * <p>The participants' pools are built, and their XAResources decorated, before Spring Boot's
+ * meter registry exists, so the timers live in this instance's composite registry; as a
+ * {@link MeterBinder} it adds the application's registry to it when Boot binds meters, and
+ * {@link #close} removes it. One instance per coordinator (a bean). Thread-safe.
  */
-public final class XaPhaseMetrics {
+public final class XaPhaseMetrics implements XaResourceLink, MeterBinder, AutoCloseable {
 
     public static final String TIMER = "twophase.xa.phase";
 
-    private static final CompositeMeterRegistry REGISTRY = new CompositeMeterRegistry();
-    private static final Map<TimerKey, Timer> TIMERS = new ConcurrentHashMap<>();
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    private final Set<MeterRegistry> bound = ConcurrentHashMap.newKeySet();
 
-    private XaPhaseMetrics() {
+    /** The chain's link: times the calls {@code next} answers. */
+    @Override
+    public XAResource link(String participant, XAResource next, XAResource vendor) {
+        return new Metered(participant, next);
     }
 
-    /** Wraps a participant's XAResource so that its prepare, commit and rollback calls are timed. */
-    public static XAResource wrap(String participant, XAResource delegate) {
-        return new Metered(participant, delegate);
+    /** Timers recorded from now on also go to {@code meterRegistry}, including those that already exist. */
+    @Override
+    public void bindTo(MeterRegistry meterRegistry) {
+        registry.add(meterRegistry);
+        bound.add(meterRegistry);
     }
 
-    /** Timers recorded from now on also go to {@code registry}, including those that already exist. */
-    public static void bindTo(MeterRegistry registry) {
-        REGISTRY.add(registry);
+    /** Stops recording into {@code meterRegistry}. */
+    public void unbind(MeterRegistry meterRegistry) {
+        registry.remove(meterRegistry);
+        bound.remove(meterRegistry);
     }
 
-    /** Stops recording into {@code registry}. */
-    public static void unbind(MeterRegistry registry) {
-        REGISTRY.remove(registry);
+    /** Stops recording into every registry bound so far. */
+    @Override
+    public void close() {
+        bound.forEach(this::unbind);
     }
 
-    static void record(String participant, String phase, String outcome, long nanos) {
+    void record(String participant, String phase, String outcome, long nanos) {
         // On the commit path: look the timer up once per tag set instead of building its id on every call.
         // The composite timer stays valid as registries are bound and unbound.
-        TIMERS.computeIfAbsent(new TimerKey(participant, phase, outcome), key -> Timer.builder(TIMER)
+        timers.computeIfAbsent(new TimerKey(participant, phase, outcome), key -> Timer.builder(TIMER)
                 .description("Duration of XA two-phase calls, per participant, phase and outcome")
                 .tag("participant", key.participant()).tag("phase", key.phase()).tag("outcome", key.outcome())
-                .register(REGISTRY)).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private record TimerKey(String participant, String phase, String outcome) {
@@ -68,7 +79,7 @@ public final class XaPhaseMetrics {
         T run() throws XAException;
     }
 
-    private static final class Metered extends DelegatingXAResource {
+    private final class Metered extends DelegatingXAResource {
 
         private final String participant;
 

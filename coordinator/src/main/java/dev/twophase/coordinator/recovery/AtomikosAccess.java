@@ -9,7 +9,7 @@ import javax.transaction.xa.XAResource;
  * What {@link PromptRecovery} needs from the running Atomikos; a seam so that the decisions can be
  * tested without one. {@link LiveAtomikos} is the real thing.
  */
-interface AtomikosAccess {
+public interface AtomikosAccess {
 
     /** XA resources registered with Atomikos now, by unique name, each giving its recovery XAResource. */
     Map<String, Supplier<XAResource>> participants();

@@ -1,7 +1,5 @@
 package dev.twophase.coordinator.recovery;
 
-import dev.twophase.coordinator.xa.XaCodes;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +21,7 @@ import dev.twophase.coordinator.recovery.AtomikosAccess.LogEntry;
 import dev.twophase.coordinator.recovery.CoordinatorIncarnation.Age;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
-
+import dev.twophase.coordinator.xa.XaCodes;
 import dev.twophase.coordinator.xa.XidText;
 
 /**
@@ -31,7 +29,7 @@ import dev.twophase.coordinator.xa.XidText;
  * outcome is known (see {@link PromptRecovery} for the rules and why they are safe). Used by one
  * thread at a time.
  */
-final class BranchResolver {
+public final class BranchResolver {
 
     private static final Logger log = LoggerFactory.getLogger(PromptRecovery.class);
 
@@ -125,7 +123,7 @@ final class BranchResolver {
      *
      * @return the prepared branches the participant lists, never {@code null}
      */
-    static Xid[] scan(AtomikosAccess atomikos, String participant, Supplier<XAResource> connect) throws XAException {
+    public static Xid[] scan(AtomikosAccess atomikos, String participant, Supplier<XAResource> connect) throws XAException {
         try {
             return recoverOnce(connect);
         } catch (XAException | RuntimeException first) {
@@ -148,7 +146,7 @@ final class BranchResolver {
     }
 
     /** {@code " with <code>: <message>"} for an XAException (and its cause), {@code ": <exception>"} otherwise. */
-    static String describe(Exception e) {
+    public static String describe(Exception e) {
         if (e instanceof XAException xa) {
             return " with " + XaCodes.describe(xa) + (xa.getCause() == null ? "" : " (cause: " + xa.getCause() + ")");
         }
@@ -165,7 +163,7 @@ final class BranchResolver {
      * whether its transaction is live here; unlike {@link #decide}, without recovery's waiting
      * margins, which protect automatic actions, not a person's.
      */
-    Advice advise(Xid xid) {
+    public Advice advise(Xid xid) {
         String gtrid = XidText.gtrid(xid);
         Age age = incarnation.ageOf(gtrid);
         boolean live = age == Age.CURRENT && atomikos.hasLiveCoordinator(gtrid);
@@ -200,12 +198,12 @@ final class BranchResolver {
     }
 
     /** What an operator should do with a branch. */
-    enum Recommendation {
+    public enum Recommendation {
         COMMIT, ROLLBACK, WAIT, NONE
     }
 
     /** {@link #advise}'s answer. */
-    record Advice(Age age, boolean live, String decision, Recommendation recommendation, String reason) {
+    public record Advice(Age age, boolean live, String decision, Recommendation recommendation, String reason) {
     }
 
     /**

@@ -11,16 +11,15 @@ import javax.transaction.xa.Xid;
 import com.atomikos.icatch.TransactionServicePlugin;
 
 import dev.twophase.coordinator.TmName;
+import dev.twophase.coordinator.atomikos.TransactionIds;
 
 /**
  * This run of the coordinator: its name, the moment just before its transaction manager started,
  * and the commit decisions its recovery log held at that moment. {@link PromptRecovery} uses it to
  * tell branches of earlier runs, which no live transaction can own, from branches of this one.
  *
- * <p>Atomikos names a transaction {@code <tm_unique_name><System.currentTimeMillis()><counter>}
- * ({@code com.atomikos.util.UniqueIdMgr.get()}; the counter is zero-padded to
- * {@value #COUNTER_DIGITS} digits and wraps from 31999 to 0) and uses that id, its coordinator id,
- * as the gtrid of every XA branch. A branch qualifier is {@code <tm_unique_name><n>} with a
+ * <p>Atomikos puts the creation time into each transaction id ({@link TransactionIds}) and uses
+ * that id, its coordinator id, as the gtrid of every XA branch. A branch qualifier is {@code <tm_unique_name><n>} with a
  * per-JVM counter that restarts at 1, so only the gtrid tells the runs apart.
  *
  * <p>Register it with Atomikos as a {@link TransactionServicePlugin} (the auto-configuration
@@ -29,9 +28,6 @@ import dev.twophase.coordinator.TmName;
  * (which waits {@code recovery_delay}) can forget anything. Thread-safe.
  */
 public final class CoordinatorIncarnation implements TransactionServicePlugin {
-
-    /** Digits of the per-millisecond counter at the end of an Atomikos transaction id. */
-    public static final int COUNTER_DIGITS = 5;
 
     /** Which run created a transaction. */
     public enum Age {
@@ -120,16 +116,7 @@ public final class CoordinatorIncarnation implements TransactionServicePlugin {
 
     /** When the transaction with this id was created, if the id is in Atomikos's format for this coordinator. */
     public Optional<Instant> createdAt(String gtrid) {
-        String prefix = tmName.atomikosName();
-        if (gtrid == null || !gtrid.startsWith(prefix)) {
-            return Optional.empty();
-        }
-        String digits = gtrid.substring(prefix.length());
-        // A long holds 18 decimal digits safely: 13 for millis until the year 2286, plus the counter.
-        if (digits.length() <= COUNTER_DIGITS || digits.length() > 18 || !digits.chars().allMatch(Character::isDigit)) {
-            return Optional.empty();
-        }
-        return Optional.of(Instant.ofEpochMilli(Long.parseLong(digits.substring(0, digits.length() - COUNTER_DIGITS))));
+        return TransactionIds.createdAt(tmName.atomikosName(), gtrid);
     }
 
     /** Which run created the transaction with this id. */

@@ -1,7 +1,5 @@
 package dev.twophase.coordinator.recovery;
 
-import dev.twophase.coordinator.xa.XaCodes;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -12,8 +10,9 @@ import javax.transaction.xa.Xid;
 
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
-
 import dev.twophase.coordinator.xa.DelegatingXAResource;
+import dev.twophase.coordinator.xa.XaCodes;
+import dev.twophase.coordinator.xa.XaResourceLink;
 import dev.twophase.coordinator.xa.XidText;
 
 /**
@@ -45,38 +44,24 @@ import dev.twophase.coordinator.xa.XidText;
  * more than {@value #FORGET_AFTER_HOURS} hours ago without a commit or rollback through a guard
  * are forgotten. Thread-safe.
  */
-public final class HeuristicGuard {
+public final class HeuristicGuard implements XaResourceLink {
 
     static final int FORGET_AFTER_HOURS = 1;
     private static final int PRUNE_ABOVE = 10_000;
 
-    private static final HeuristicGuard PROCESS_WIDE = new HeuristicGuard(HeuristicRegistry.processWide());
 
     private final HeuristicRegistry registry;
     private final Map<String, Map<XidText.Key, Long>> preparedByParticipant = new ConcurrentHashMap<>();
 
-    /** A guard with its own memory of prepared branches, for a test; production code uses {@link #wrap}. */
+    /** A guard that records into {@code registry}; one guard per coordinator, shared by all its participants. */
     public HeuristicGuard(HeuristicRegistry registry) {
         this.registry = registry;
     }
 
-    /**
-     * Guards an XAResource with the process-wide guard, which records into
-     * {@link HeuristicRegistry#processWide()}.
-     *
-     * @param participant the XA resource's unique name, e.g. {@code bankA}
-     */
-    public static XAResource wrap(String participant, XAResource delegate) {
-        return PROCESS_WIDE.guard(participant, delegate, delegate);
-    }
-
-    /**
-     * Like {@link #wrap(String, XAResource)}, asking {@code scanner} (the vendor's own resource, under
-     * any decorators such as the fault injector) whether a branch is still prepared, so that check
-     * is not mistaken for a recovery scan.
-     */
-    public static XAResource wrap(String participant, XAResource delegate, XAResource scanner) {
-        return PROCESS_WIDE.guard(participant, delegate, scanner);
+    /** The chain's link: guards {@code next}, asking {@code vendor} whether a branch is still prepared. */
+    @Override
+    public XAResource link(String participant, XAResource next, XAResource vendor) {
+        return guard(participant, next, vendor);
     }
 
     /** The XAResource under any guards (and other decorators), or the argument itself. */

@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
-
 import dev.twophase.coordinator.xa.XidText;
 
 /**
@@ -39,7 +38,6 @@ public final class HeuristicRegistry {
     static final int DEFAULT_CAPACITY = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(HeuristicRegistry.class);
-    private static final HeuristicRegistry PROCESS_WIDE = new HeuristicRegistry();
 
     private final Clock clock;
     private final int capacity;
@@ -55,11 +53,6 @@ public final class HeuristicRegistry {
     HeuristicRegistry(Clock clock, int capacity) {
         this.clock = clock;
         this.capacity = capacity;
-    }
-
-    /** The registry shared by everything in this JVM. */
-    public static HeuristicRegistry processWide() {
-        return PROCESS_WIDE;
     }
 
     /**

@@ -17,6 +17,8 @@ import com.atomikos.recovery.PendingTransactionRecord;
 import com.atomikos.recovery.RecoveryLog;
 import com.atomikos.recovery.TxState;
 
+import dev.twophase.coordinator.atomikos.RecoveryConnections;
+
 /** {@link AtomikosAccess} over the Atomikos running in this JVM ({@link Configuration} is static). */
 final class LiveAtomikos implements AtomikosAccess {
 
@@ -31,31 +33,12 @@ final class LiveAtomikos implements AtomikosAccess {
         return result;
     }
 
-    /**
-     * Atomikos's commit retry ({@code XAResourceTransaction.forceRefreshXAConnection}, after a
-     * phase-2 failure) makes the resource open a new recovery connection and close the old one,
-     * but {@code getXAResource()} keeps returning the old XAResource, and its liveness test
-     * ({@code isSameRM} on itself) does not notice a closed MySQL connection. Atomikos replaces it
-     * only when its own recovery pass fails ({@code recovery_delay} later). The replacing method
-     * is private, hence the reflection; if a later Atomikos renames it, this returns {@code false}
-     * and recovery waits for Atomikos's pass as before.
-     */
+    /** Atomikos replaces the recovery XAResource only after its own pass fails; see {@link RecoveryConnections}. */
     @Override
     public boolean refresh(String participant) {
         for (RecoverableResource resource : Configuration.getResources()) {
             if (resource instanceof XATransactionalResource xa && xa.getName().equals(participant)) {
-                try {
-                    java.lang.reflect.Method refresh = XATransactionalResource.class.getDeclaredMethod("refreshXAResource");
-                    refresh.setAccessible(true);
-                    synchronized (xa) {
-                        refresh.invoke(xa);
-                    }
-                    return true;
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(LiveAtomikos.class).warn(
-                            "Cannot make Atomikos renew the recovery connection of {}: {}", participant, e.toString());
-                    return false;
-                }
+                return RecoveryConnections.refresh(xa);
             }
         }
         return false;

@@ -24,11 +24,11 @@ public final class ParticipantMonitor {
 
     private final Map<String, Scan> scans = new ConcurrentHashMap<>();
 
-    void reached(String participant, int ours, int others, Instant at) {
+    public void reached(String participant, int ours, int others, Instant at) {
         scans.put(participant, new Scan(true, ours, others, null, at));
     }
 
-    void failed(String participant, String error, Instant at) {
+    public void failed(String participant, String error, Instant at) {
         scans.merge(participant, new Scan(false, 0, 0, error, at),
                 (old, now) -> new Scan(false, old.ours(), old.others(), error, at));
     }

@@ -288,19 +288,23 @@ public final class PromptRecovery implements SmartLifecycle {
     }
 
     /** The decisions and the participants, for the console (same package). */
-    AtomikosAccess atomikos() {
+    /** The running Atomikos as recovery sees it; the console scans and forgets through it. */
+    public AtomikosAccess atomikos() {
         return atomikos;
     }
 
-    CoordinatorIncarnation incarnation() {
+    /** This run of the coordinator. */
+    public CoordinatorIncarnation incarnation() {
         return incarnation;
     }
 
-    BranchResolver resolver() {
+    /** The rules that decide what a branch needs, shared with the console. */
+    public BranchResolver resolver() {
         return resolver;
     }
 
-    Clock clock() {
+    /** The clock recovery reads, shared with the console. */
+    public Clock clock() {
         return clock;
     }
 

@@ -1,34 +1,102 @@
 package dev.twophase.coordinator.xa;
 
+import java.util.List;
+import java.util.Objects;
+
 import javax.sql.XADataSource;
+import javax.transaction.xa.XAResource;
 
 import jakarta.jms.XAConnectionFactory;
 
-import dev.twophase.coordinator.fault.FaultInjection;
-
 /**
- * Decorates a participant's vendor XA factory (a JDBC {@code XADataSource} or a JMS
- * {@code XAConnectionFactory}) so that every {@code XAResource} it hands out passes twophase's XA
- * chain before Atomikos sees it: the heuristic guard, the phase timers, and, when enabled, fault
- * injection. Participants call it once per participant, with the participant's unique resource name,
- * before handing the factory to an Atomikos pool.
+ * The XAResource chain, assembled in one place: every XAResource a participant hands to Atomikos
+ * passes, in this order, the heuristic guard, the phase timers, then any further links (the fault
+ * injector when enabled), then the vendor's resource:
  *
- * <p>A bean of the coordinator's auto-configuration; define your own bean of this type to change it.
+ * <pre>
+ * Atomikos -&gt; heuristic guard -&gt; phase timers -&gt; [fault injector, other links] -&gt; vendor XAResource
+ * </pre>
+ *
+ * The guard and the timers are required by the constructor, so no configuration of the optional
+ * links can remove them. Participants call {@link #wrap} once per participant, with the participant's
+ * unique resource name, before they hand the factory to an Atomikos pool; the factory they get back
+ * is a proxy implementing every public interface of the vendor's, so vendor interfaces still work
+ * (use {@link #unwrap} to reach the vendor's class).
+ *
+ * <p>A bean of the coordinator's auto-configuration. Thread-safe.
  */
 public class XaResourceChain {
 
-    /** The participant's data source with every XAResource it hands out decorated. */
+    private final XaResourceLink heuristicGuard;
+    private final XaResourceLink phaseTimers;
+    private final List<XaResourceLink> innerLinks;
+
+    /**
+     * @param heuristicGuard reports a branch that vanished before its commit as a heuristic, never as a success
+     * @param phaseTimers    times every prepare, commit and rollback
+     * @param innerLinks     further links between the timers and the vendor, outermost first (e.g. the fault injector)
+     */
+    public XaResourceChain(XaResourceLink heuristicGuard, XaResourceLink phaseTimers, List<? extends XaResourceLink> innerLinks) {
+        this.heuristicGuard = Objects.requireNonNull(heuristicGuard, "heuristicGuard");
+        this.phaseTimers = Objects.requireNonNull(phaseTimers, "phaseTimers");
+        this.innerLinks = List.copyOf(innerLinks);
+    }
+
+    /**
+     * The participant's data source with every XAResource it hands out decorated.
+     *
+     * @throws IllegalArgumentException when the participant has no name or the data source is already decorated
+     */
     public XADataSource wrap(String participant, XADataSource vendor) {
-        return FaultInjection.wrap(participant, vendor);
+        return XaHandleProxy.proxy(XADataSource.class, checked(participant), Objects.requireNonNull(vendor, "vendor"), this::decorate);
     }
 
-    /** The participant's connection factory with every XAResource it hands out decorated. */
+    /**
+     * The participant's connection factory with every XAResource it hands out decorated.
+     *
+     * @throws IllegalArgumentException when the participant has no name or the factory is already decorated
+     */
     public XAConnectionFactory wrap(String participant, XAConnectionFactory vendor) {
-        return FaultInjection.wrap(participant, vendor);
+        return XaHandleProxy.proxy(XAConnectionFactory.class, checked(participant), Objects.requireNonNull(vendor, "vendor"),
+                this::decorate);
     }
 
-    /** The vendor object behind a decorated one, or {@code object} itself when it is not decorated. */
+    /**
+     * Decorates one vendor XAResource of the participant: the whole chain around it. Participants that
+     * hand out XAResources without a factory (none today) call this directly.
+     */
+    public XAResource decorate(String participant, XAResource vendor) {
+        XAResource resource = vendor;
+        for (int i = innerLinks.size() - 1; i >= 0; i--) {
+            resource = innerLinks.get(i).link(participant, resource, vendor);
+        }
+        resource = phaseTimers.link(participant, resource, vendor);
+        return heuristicGuard.link(participant, resource, vendor);
+    }
+
+    /**
+     * The vendor object behind a decorated one (a data source, connection factory, connection,
+     * session, context or XAResource), or {@code object} itself when it is not decorated.
+     */
+    @SuppressWarnings("unchecked")
     public static <T> T unwrap(T object) {
-        return FaultInjection.unwrap(object);
+        if (object instanceof DelegatingXAResource resource) {
+            return (T) DelegatingXAResource.unwrap(resource);
+        }
+        Object delegate = XaHandleProxy.delegateOf(object);
+        return delegate == null ? object : (T) delegate;
+    }
+
+    private static String checked(String participant) {
+        if (participant == null || participant.isBlank()) {
+            throw new IllegalArgumentException("the participant's unique resource name is required, e.g. bank-a;"
+                    + " heuristics, metrics and fault rules name participants by it");
+        }
+        return participant;
+    }
+
+    @Override
+    public String toString() {
+        return "XaResourceChain[guard=" + heuristicGuard + ", timers=" + phaseTimers + ", inner=" + innerLinks + "]";
     }
 }

@@ -1,6 +1,6 @@
 package dev.twophase.coordinator.fault;
 
-import static dev.twophase.coordinator.fault.FakeXid.xid;
+import static dev.twophase.coordinator.fault.Xids.xid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -20,12 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import jakarta.jms.XAConnectionFactory;
+import jakarta.jms.XAJMSContext;
+
 import dev.twophase.coordinator.fault.FakeParticipant.FakeXADataSource;
 import dev.twophase.coordinator.fault.FakeParticipant.RecordingXAResource;
 import dev.twophase.coordinator.fault.FakeParticipant.SelfResourceXAConnection;
 import dev.twophase.coordinator.fault.FakeParticipant.VendorTuning;
-import jakarta.jms.XAConnectionFactory;
-import jakarta.jms.XAJMSContext;
+import dev.twophase.coordinator.xa.XaResourceChain;
+import dev.twophase.coordinator.xa.XaResourceLink;
 
 /**
  * The wrappers, over in-test participants that record every call in one list; the injector's halt
@@ -33,10 +36,14 @@ import jakarta.jms.XAJMSContext;
  */
 class FaultInjectionTest {
 
+    private static final XaResourceLink PASS = (participant, next, vendor) -> next;
+
     private final FakeParticipant participant = new FakeParticipant();
     private final FaultInjector injector = new FaultInjector(status -> participant.events.add("halt " + status));
     private final FakeXADataSource driver = participant.new FakeXADataSource();
-    private final XADataSource wrapped = FaultInjection.wrap("bankA", driver, injector);
+    /** The chain with only the injector in it: the guard and the timers are tested on their own. */
+    private final XaResourceChain chain = new XaResourceChain(PASS, PASS, List.of(injector));
+    private final XADataSource wrapped = chain.wrap("bankA", driver);
     private final Xid xid = xid("tm-1.1");
 
     @Test
@@ -114,7 +121,7 @@ class FaultInjectionTest {
     void afterPointsDoNotActWhenTheParticipantsCallFailed() throws Exception {
         XAResource resource = resource();
         XAException own = new XAException(XAException.XAER_NOTA);
-        ((RecordingXAResource) FaultInjection.unwrap(resource)).failure = own;
+        ((RecordingXAResource) XaResourceChain.unwrap(resource)).failure = own;
         arm("bankA:AFTER_PREPARE:HALT");
 
         assertThatExceptionOfType(XAException.class).isThrownBy(() -> resource.prepare(xid)).isSameAs(own);
@@ -150,7 +157,7 @@ class FaultInjectionTest {
         state.apply(injector);
         XAConnection connection = wrapped.getXAConnection();
         XAResource resource = connection.getXAResource();
-        RecordingXAResource own = (RecordingXAResource) FaultInjection.unwrap(resource);
+        RecordingXAResource own = (RecordingXAResource) XaResourceChain.unwrap(resource);
         own.vote = XAResource.XA_RDONLY;
         own.recovered = new Xid[] { xid };
 
@@ -209,7 +216,7 @@ class FaultInjectionTest {
         // The fake compares by identity, as mysql-connector-j's SuspendableXAConnection does.
         assertThat(resource.isSameRM(resource)).isTrue();
         assertThat(resource.isSameRM(connection.getXAResource())).isTrue();
-        assertThat(resource.isSameRM(FaultInjection.unwrap(resource))).isTrue();
+        assertThat(resource.isSameRM(XaResourceChain.unwrap(resource))).isTrue();
         assertThat(resource.isSameRM(other)).isFalse();
     }
 
@@ -218,7 +225,7 @@ class FaultInjectionTest {
         XAConnection connection = wrapped.getXAConnection();
 
         assertThat(connection.getXAResource()).isSameAs(connection.getXAResource());
-        assertThat(FaultInjection.unwrap(connection.getXAResource())).isSameAs(driver.connections.get(0).resource);
+        assertThat(XaResourceChain.unwrap(connection.getXAResource())).isSameAs(driver.connections.get(0).resource);
     }
 
     @Test
@@ -230,7 +237,7 @@ class FaultInjectionTest {
                 return own;
             }
         };
-        XAConnection connection = FaultInjection.wrap("bankA", selfResourceDriver, injector).getXAConnection();
+        XAConnection connection = chain.wrap("bankA", selfResourceDriver).getXAConnection();
         arm("bankA:BEFORE_COMMIT:HALT:always");
 
         connection.getXAResource().commit(xid, false);
@@ -245,16 +252,16 @@ class FaultInjectionTest {
     void keepsTheVendorsInterfacesAndObjectMethods() throws Exception {
         assertThat(wrapped).isInstanceOf(VendorTuning.class).isNotInstanceOf(FakeXADataSource.class);
         assertThat(((VendorTuning) wrapped).tuning()).isEqualTo(7);
-        assertThat(wrapped).isEqualTo(wrapped).hasSameHashCodeAs(driver).hasToString("FaultInjection[bankA] " + driver);
-        assertThat(FaultInjection.unwrap(wrapped)).isSameAs(driver);
-        assertThat(FaultInjection.unwrap(driver)).isSameAs(driver);
-        assertThat(FaultInjection.unwrap(wrapped.getXAConnection())).isSameAs(driver.connections.get(0));
+        assertThat(wrapped).isEqualTo(wrapped).hasSameHashCodeAs(driver).hasToString("XaResourceChain[bankA] " + driver);
+        assertThat(XaResourceChain.unwrap(wrapped)).isSameAs(driver);
+        assertThat(XaResourceChain.unwrap(driver)).isSameAs(driver);
+        assertThat(XaResourceChain.unwrap(wrapped.getXAConnection())).isSameAs(driver.connections.get(0));
     }
 
     @Test
     void wrapsEveryWayFromAJmsFactoryToTheXaResource() throws Exception {
         RecordingXAResource jmsResource = participant.new RecordingXAResource();
-        XAConnectionFactory factory = FaultInjection.wrap("broker", participant.jmsFactory(jmsResource), injector);
+        XAConnectionFactory factory = chain.wrap("broker", participant.jmsFactory(jmsResource));
         arm("broker:BEFORE_PREPARE:FAIL(XA_RBROLLBACK):always");
 
         List<XAResource> resources = new ArrayList<>();
@@ -265,7 +272,7 @@ class FaultInjectionTest {
         resources.add(factory.createXAContext("u", "p").getXAResource());
 
         for (XAResource resource : resources) {
-            assertThat(FaultInjection.unwrap(resource)).isSameAs(jmsResource);
+            assertThat(XaResourceChain.unwrap(resource)).isSameAs(jmsResource);
             assertThatExceptionOfType(XAException.class).isThrownBy(() -> resource.prepare(xid))
                     .satisfies(e -> assertThat(e.errorCode).isEqualTo(XAException.XA_RBROLLBACK));
         }
@@ -285,27 +292,17 @@ class FaultInjectionTest {
 
     @Test
     void refusesToWrapTwiceOrWithoutAParticipantName() {
-        assertThatIllegalArgumentException().isThrownBy(() -> FaultInjection.wrap("bankA", wrapped, injector))
-                .withMessageContaining("already wrapped");
-        assertThatIllegalArgumentException().isThrownBy(() -> FaultInjection.wrap(" ", driver))
+        assertThatIllegalArgumentException().isThrownBy(() -> chain.wrap("bankA", wrapped))
+                .withMessageContaining("already decorated");
+        assertThatIllegalArgumentException().isThrownBy(() -> chain.wrap(" ", driver))
                 .withMessageContaining("unique resource name is required");
-    }
-
-    @Test
-    void theGlobalWrapperConsultsTheJvmsInjector() throws Exception {
-        XAResource resource = FaultInjection.wrap("bankA", driver).getXAConnection().getXAResource();
-
-        resource.commit(xid, false);
-
-        assertThat(FaultInjector.instance().isEnabled()).isFalse();
-        assertThat(participant.events).containsExactly("commit onePhase=false");
     }
 
     @Test
     void spansActsOnlyOnTransactionsWithBranchesOnEveryNamedParticipant() throws Exception {
         FakeParticipant other = new FakeParticipant();
         XAResource bankA = resource();
-        XAResource bankB = FaultInjection.wrap("bankB", other.new FakeXADataSource(), injector).getXAConnection().getXAResource();
+        XAResource bankB = chain.wrap("bankB", other.new FakeXADataSource()).getXAConnection().getXAResource();
         arm("bankA:BEFORE_COMMIT:HALT:always:spans=bankA+bankB");
         Xid onlyBankA = xid("tm-1.2");
         Xid both = xid("tm-1.3");
@@ -328,7 +325,7 @@ class FaultInjectionTest {
     void spansStillSeesEveryBranchAfterAnotherParticipantCommittedItsOwn() throws Exception {
         FakeParticipant other = new FakeParticipant();
         XAResource bankA = resource();
-        XAResource bankB = FaultInjection.wrap("bankB", other.new FakeXADataSource(), injector).getXAConnection().getXAResource();
+        XAResource bankB = chain.wrap("bankB", other.new FakeXADataSource()).getXAConnection().getXAResource();
         arm("bankA:BEFORE_COMMIT:HALT:spans=bankA+bankB");
         Xid both = xid("tm-1.4");
         bankA.start(both, XAResource.TMNOFLAGS);

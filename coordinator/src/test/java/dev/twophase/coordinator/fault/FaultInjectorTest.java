@@ -1,6 +1,6 @@
 package dev.twophase.coordinator.fault;
 
-import static dev.twophase.coordinator.fault.FakeXid.xid;
+import static dev.twophase.coordinator.fault.Xids.xid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -244,8 +244,11 @@ class FaultInjectorTest {
     }
 
     @Test
-    void thereIsOneInjectorPerJvm() {
-        assertThat(FaultInjector.instance()).isSameAs(FaultInjector.instance());
+    void aNewInjectorIsDisabledUntilEnabled() {
+        FaultInjector fresh = new FaultInjector();
+        assertThat(fresh.isEnabled()).isFalse();
+        assertThatIllegalStateException().isThrownBy(() -> fresh.arm("bankA:BEFORE_COMMIT:HALT"))
+                .withMessageContaining("twophase.faults.enabled=true");
     }
 
     private List<String> outcomes(String participant, CrashPoint point, int calls) {

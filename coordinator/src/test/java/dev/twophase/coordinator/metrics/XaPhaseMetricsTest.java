@@ -12,21 +12,22 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** Phase timers per participant reach a registry bound after the resource was wrapped. */
+/** Phase timers per participant reach a registry bound after the resource was decorated. */
 class XaPhaseMetricsTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final XaPhaseMetrics metrics = new XaPhaseMetrics();
 
     @AfterEach
     void unbind() {
-        XaPhaseMetrics.unbind(registry);
+        metrics.close();
     }
 
     @Test
     void timesPrepareAndCommitAndTagsFailuresWithTheXaCode() throws Exception {
-        XAResource wrapped = XaPhaseMetrics.wrap("bank-x", new Stub());
+        XAResource wrapped = metrics.link("bank-x", new Stub(), null);
         wrapped.prepare(null); // a call before binding goes nowhere but must not fail
-        XaPhaseMetrics.bindTo(registry);
+        metrics.bindTo(registry);
 
         wrapped.prepare(null);
         wrapped.commit(null, false);
@@ -40,14 +41,14 @@ class XaPhaseMetricsTest {
 
         // A registry bound later still gets the timers that already exist.
         SimpleMeterRegistry later = new SimpleMeterRegistry();
-        XaPhaseMetrics.bindTo(later);
+        metrics.bindTo(later);
         try {
             wrapped.prepare(null);
             assertThat(later.find(XaPhaseMetrics.TIMER).tag("participant", "bank-x").tag("phase", "prepare").tag("outcome", "ok")
                     .timer().count()).isEqualTo(1);
             assertThat(count("prepare", "ok")).isEqualTo(2);
         } finally {
-            XaPhaseMetrics.unbind(later);
+            metrics.unbind(later);
         }
     }
 

@@ -17,7 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import com.atomikos.icatch.config.Configuration;
 
-import dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration;
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
 
 /**

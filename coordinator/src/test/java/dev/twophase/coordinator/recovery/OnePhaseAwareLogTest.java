@@ -21,8 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.atomikos.icatch.config.Configuration;
 import com.atomikos.recovery.RecoveryLog;
 
-import dev.twophase.coordinator.internal.OnePhaseAwareLog;
-import dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration;
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
+import dev.twophase.coordinator.log.OnePhaseAwareLog;
 
 /**
  * The coordinator's log over a real Atomikos: a transaction with two participants leaves its

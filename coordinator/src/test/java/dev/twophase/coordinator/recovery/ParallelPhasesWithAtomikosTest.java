@@ -23,8 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import com.atomikos.icatch.config.Configuration;
 
-import dev.twophase.coordinator.internal.ParallelPhases;
-import dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration;
+import dev.twophase.coordinator.atomikos.ParallelPhases;
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
 
 /**
  * {@code twophase.coordinator.parallel-phases}: through Spring's JtaTransactionManager over a real

@@ -5,6 +5,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
+
 /**
  * Registers the XA participants declared under {@code twophase.participants} as beans, per participant {@code <name>}:
  * <ul>
@@ -25,10 +27,7 @@ import org.springframework.context.annotation.Import;
  * are declared (see {@link ParticipantsEnvironmentPostProcessor}).
  */
 @AutoConfiguration(
-        afterName = {
-                "dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration",
-                // The coordinator's auto-configuration before its move to the autoconfigure package.
-                "dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration" },
+        after = TwophaseCoordinatorAutoConfiguration.class,
         beforeName = {
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration",

@@ -17,19 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.atomikos.jms.AtomikosConnectionFactoryBean;
 
-import dev.twophase.coordinator.fault.FaultInjection;
-import dev.twophase.coordinator.fault.FaultInjector;
-import dev.twophase.coordinator.xa.XaResourceChain;
-import dev.twophase.participants.mysql.RecoveredXid;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XAConnectionFactory;
 import jakarta.jms.XAQueueConnectionFactory;
 import jakarta.jms.XASession;
 
+import dev.twophase.coordinator.fault.FaultInjector;
+import dev.twophase.coordinator.xa.PlainXid;
+import dev.twophase.coordinator.xa.XaResourceChain;
+import dev.twophase.participants.TestChains;
+
 /** The broker participant's factory is wrapped, and the wrapper reaches a real Artemis broker's XA branch. */
 class ArtemisFaultInjectionTest {
 
-    private final FaultInjector injector = FaultInjector.instance();
+    private final FaultInjector injector = new FaultInjector();
 
     @AfterEach
     void disableTheJvmsInjector() {
@@ -39,10 +40,10 @@ class ArtemisFaultInjectionTest {
     @Test
     void wrapsTheArtemisFactoryKeepingItsInterfaces() {
         AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory(
-                ArtemisParticipantSettings.of("broker", "tcp://127.0.0.1:61616", null, null, 1), new XaResourceChain());
+                ArtemisParticipantSettings.of("broker", "tcp://127.0.0.1:61616", null, null, 1), TestChains.withFaults(injector));
 
         XAConnectionFactory factory = bean.getXaConnectionFactory();
-        assertThat(FaultInjection.unwrap(factory)).isInstanceOf(ActiveMQXAConnectionFactory.class).isNotSameAs(factory);
+        assertThat(XaResourceChain.unwrap(factory)).isInstanceOf(ActiveMQXAConnectionFactory.class).isNotSameAs(factory);
         assertThat(factory).isInstanceOf(XAQueueConnectionFactory.class).isInstanceOf(AutoCloseable.class);
     }
 
@@ -50,12 +51,12 @@ class ArtemisFaultInjectionTest {
     void afterPrepareFailsOnlyAfterTheBrokerPreparedTheBranch(@TempDir Path dataDir) throws Exception {
         try (ArtemisBroker broker = ArtemisBroker.start(dataDir, 41, "127.0.0.1", 0)) {
             AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory(
-                    ArtemisParticipantSettings.of("fault-broker", broker.inVmUrl(), null, null, 1), new XaResourceChain());
+                    ArtemisParticipantSettings.of("fault-broker", broker.inVmUrl(), null, null, 1), TestChains.withFaults(injector));
             try (XAConnection connection = bean.getXaConnectionFactory().createXAConnection();
                     XASession session = connection.createXASession()) {
                 XAResource resource = session.getXAResource();
                 assertThat(resource.isSameRM(resource)).as("Artemis compares its own session types; the wrapper must unwrap").isTrue();
-                Xid xid = new RecoveredXid(4660, bytes("fault-test.1"), bytes("fault-test.1.1"));
+                Xid xid = PlainXid.of(4660, "fault-test.1", "fault-test.1.1");
                 resource.start(xid, XAResource.TMNOFLAGS);
                 session.getSession().createProducer(session.getSession().createQueue("fault-test"))
                         .send(session.getSession().createTextMessage("prepared, then rolled back"));
@@ -74,9 +75,5 @@ class ArtemisFaultInjectionTest {
                 assertThat(injector.fired()).last().satisfies(f -> assertThat(f.xid()).startsWith("fault-test.1/fault-test.1.1"));
             }
         }
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -13,13 +13,14 @@ import com.atomikos.jms.AtomikosConnectionFactoryBean;
 
 import dev.twophase.coordinator.TwophaseStartupException;
 import dev.twophase.coordinator.xa.XaResourceChain;
+import dev.twophase.participants.TestChains;
 
 class ArtemisParticipantTest {
 
     @Test
     void buildsAnXaPoolThatFailsFastWhenTheBrokerIsGone() {
         AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory(
-                ArtemisParticipantSettings.of("events", "tcp://127.0.0.1:61616", "u", "p", 5), new XaResourceChain());
+                ArtemisParticipantSettings.of("events", "tcp://127.0.0.1:61616", "u", "p", 5), TestChains.plain());
 
         assertThat(bean.getUniqueResourceName()).isEqualTo("events");
         assertThat(bean.getLocalTransactionMode()).isFalse();
@@ -39,7 +40,7 @@ class ArtemisParticipantTest {
     @Test
     void keepsClientSettingsThatTheUrlGives() {
         AtomikosConnectionFactoryBean bean = ArtemisParticipant.connectionFactory(ArtemisParticipantSettings.of("events",
-                "tcp://127.0.0.1:61616?callTimeout=2500&reconnectAttempts=3", null, null, 1), new XaResourceChain());
+                "tcp://127.0.0.1:61616?callTimeout=2500&reconnectAttempts=3", null, null, 1), TestChains.plain());
 
         ActiveMQXAConnectionFactory xa = (ActiveMQXAConnectionFactory) XaResourceChain.unwrap(bean.getXaConnectionFactory());
         assertThat(xa.getCallTimeout()).isEqualTo(2500);
@@ -49,7 +50,7 @@ class ArtemisParticipantTest {
     @Test
     void refusesAUrlThatMakesDurableSendsAsynchronous() {
         assertThatThrownBy(() -> ArtemisParticipant.connectionFactory(ArtemisParticipantSettings.of("events",
-                "tcp://127.0.0.1:61616?blockOnDurableSend=false", null, null, 1), new XaResourceChain()))
+                "tcp://127.0.0.1:61616?blockOnDurableSend=false", null, null, 1), TestChains.plain()))
                 .isInstanceOf(TwophaseStartupException.class)
                 .hasMessageContaining("blockOnDurableSend=false")
                 .extracting(e -> ((TwophaseStartupException) e).action()).asString()

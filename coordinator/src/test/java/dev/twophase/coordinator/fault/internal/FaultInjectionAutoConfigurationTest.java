@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -13,31 +12,33 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
 
 import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
 import dev.twophase.coordinator.fault.Fault;
 import dev.twophase.coordinator.fault.FaultInjector;
 import dev.twophase.coordinator.fault.FaultProperties;
-import dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration;
 
-/** The injector is one per JVM: every context here is closed by {@code run}, which disables it again. */
+/** Every context here is closed by {@code run}, which disables its injector. */
 class FaultInjectionAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(FaultInjectionAutoConfiguration.class));
 
-    @AfterEach
-    void injectorIsLeftDisabled() {
-        assertThat(FaultInjector.instance().isEnabled()).as("closing the context disables the injector").isFalse();
-        assertThat(FaultInjector.instance().armed()).isEmpty();
-    }
-
     @Test
-    void isOffByDefaultAndStillOffersTheInjector() {
+    void isOffByDefaultAndThenThereIsNoInjectorAtAll() {
         runner.run(ctx -> {
             assertThat(ctx).hasNotFailed();
             assertThat(ctx.getBean(FaultProperties.class).enabled()).isFalse();
-            assertThat(ctx.getBean(FaultInjector.class)).isSameAs(FaultInjector.instance());
-            assertThat(FaultInjector.instance().isEnabled()).isFalse();
+            assertThat(ctx).doesNotHaveBean(FaultInjector.class);
         });
+    }
+
+    @Test
+    void closingTheContextDisablesItsInjector() {
+        FaultInjector[] injector = new FaultInjector[1];
+        runner.withPropertyValues("twophase.faults.enabled=true", "twophase.faults.arm=bankA:BEFORE_COMMIT:HALT")
+                .run(ctx -> injector[0] = ctx.getBean(FaultInjector.class));
+        assertThat(injector[0].isEnabled()).isFalse();
+        assertThat(injector[0].armed()).isEmpty();
     }
 
     @Test
@@ -60,7 +61,7 @@ class FaultInjectionAutoConfigurationTest {
         runner.withPropertyValues("twophase.faults.enabled=true",
                 "twophase.faults.arm=bankA:BEFORE_COMMIT:HALT,bankB:AFTER_COMMIT:FAIL(XAER_RMFAIL)").run(ctx -> {
                     assertThat(ctx).hasNotFailed();
-                    assertThat(FaultInjector.instance().armed()).hasSize(2);
+                    assertThat(ctx.getBean(FaultInjector.class).armed()).hasSize(2);
                 });
     }
 
@@ -129,7 +130,7 @@ class FaultInjectionAutoConfigurationTest {
                         assertThat(e.getReason()).contains("unknown crash point 'BEFORE_COMIT'").contains("BEFORE_COMMIT");
                     });
                     assertThat(root).hasMessageContaining("twophase.faults.arm[1]").hasMessageContaining("bankB:BEFORE_COMIT:HALT");
-                    assertThat(FaultInjector.instance().armed()).as("no rule is armed when one is bad").isEmpty();
+                    // The context did not start: no injector exists to act on the good rule either.
                 });
     }
 

@@ -1,0 +1,120 @@
+package dev.twophase.coordinator.log;
+
+import java.util.Collection;
+
+import com.atomikos.recovery.LogException;
+import com.atomikos.recovery.LogReadException;
+import com.atomikos.recovery.LogWriteException;
+import com.atomikos.recovery.OltpLog;
+import com.atomikos.recovery.OltpLogFactory;
+import com.atomikos.recovery.PendingTransactionRecord;
+import com.atomikos.recovery.RecoveryLog;
+import com.atomikos.recovery.TxState;
+
+import dev.twophase.coordinator.atomikos.FileLogAssembly;
+import dev.twophase.coordinator.atomikos.LiveCoordinators;
+
+/**
+ * Atomikos's own file log ({@code tmlog*.log}, the same files, the same forced writes) except for
+ * transactions with a single participant, whose records it does not write.
+ *
+ * <p>Atomikos 6 logs and forces COMMITTING and then TERMINATED for every transaction with at least
+ * one participant, under one lock for the whole process. For a transaction with one participant it
+ * commits in one phase: nothing is ever prepared, the participant alone decides the outcome, and
+ * recovery has nothing to finish or to presume: the two records only cost two serialised fsyncs per
+ * transaction. A transaction with two or more participants, whose commit decision recovery needs,
+ * is logged exactly as before.
+ *
+ * <p>Atomikos finds this class through {@code META-INF/services/com.atomikos.recovery.OltpLogFactory}
+ * (its assembler's hook for another log) and uses it as both its OLTP log and its recovery log;
+ * both delegate to the classes and files Atomikos's default assembly uses.
+ */
+public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
+
+    private final OltpLog oltp;
+    private final RecoveryLog recovery;
+
+    OnePhaseAwareLog(OltpLog oltp, RecoveryLog recovery) {
+        this.oltp = oltp;
+        this.recovery = recovery;
+    }
+
+    /** The factory Atomikos's assembler loads. */
+    public static final class Factory implements OltpLogFactory {
+        @Override
+        public OltpLog createOltpLog() {
+            FileLogAssembly files = FileLogAssembly.open();
+            return new OnePhaseAwareLog(files.oltpLog(), files.recoveryLog());
+        }
+    }
+
+    @Override
+    public void write(PendingTransactionRecord record) throws LogWriteException {
+        // Both records of a one-phase transaction are skipped: its coordinator, still live when either is
+        // written, has one participant at COMMITTING and the same one at TERMINATED.
+        if ((record.state == TxState.COMMITTING || record.state == TxState.TERMINATED) && onePhase(record)) {
+            return;
+        }
+        oltp.write(record);
+    }
+
+    /** Whether this is the record of a live root transaction that commits in one phase. */
+    private static boolean onePhase(PendingTransactionRecord record) {
+        return record.superiorId == null && LiveCoordinators.isOnePhaseRoot(record.id);
+    }
+
+    @Override
+    public void close() {
+        oltp.close();
+    }
+
+    @Override
+    public boolean isActive() {
+        return recovery.isActive();
+    }
+
+    @Override
+    public void closing() {
+        recovery.closing();
+    }
+
+    @Override
+    public Collection<PendingTransactionRecord> getIndoubtTransactionRecords() throws LogReadException {
+        return recovery.getIndoubtTransactionRecords();
+    }
+
+    @Override
+    public Collection<PendingTransactionRecord> getExpiredPendingCommittingTransactionRecordsAt(long time) throws LogReadException {
+        return recovery.getExpiredPendingCommittingTransactionRecordsAt(time);
+    }
+
+    @Override
+    public void forgetTransactionRecords(Collection<PendingTransactionRecord> coordinators) {
+        recovery.forgetTransactionRecords(coordinators);
+    }
+
+    @Override
+    public void recordAsCommitting(String coordinatorId) throws LogException {
+        recovery.recordAsCommitting(coordinatorId);
+    }
+
+    @Override
+    public void forget(String coordinatorId) {
+        recovery.forget(coordinatorId);
+    }
+
+    @Override
+    public PendingTransactionRecord get(String coordinatorId) throws LogReadException {
+        return recovery.get(coordinatorId);
+    }
+
+    @Override
+    public Collection<PendingTransactionRecord> getPendingTransactionRecords() throws LogReadException {
+        return recovery.getPendingTransactionRecords();
+    }
+
+    @Override
+    public void closed() {
+        recovery.closed();
+    }
+}
