@@ -4,8 +4,9 @@
 #   - enables PostgreSQL prepared transactions (max_prepared_transactions, default 0), restarting
 #     the cluster only when the setting changes, since it needs a restart;
 #   - creates the databases and the 'twophase' user for the demo's real profile
-#     (twophase_a, twophase_b), for the tests (twophase_it_a, twophase_it_b) and for the
-#     benchmarks (twophase_bench_a, twophase_bench_b).
+#     (twophase_a, twophase_b), for the tests (twophase_it_a, twophase_it_b), for the sample
+#     application's test (twophase_sample_a, twophase_sample_b) and for the benchmarks
+#     (twophase_bench_a, twophase_bench_b).
 # Idempotent. Expects local superuser access: PostgreSQL trust auth for user postgres on
 # 127.0.0.1, MariaDB root with an empty password (override with MYSQL_ROOT_PASSWORD).
 # The Artemis broker needs no preparation: the tests start it in its own JVM.
@@ -67,12 +68,12 @@ fi
 if [ "$(psql_super -c "SELECT count(*) FROM pg_roles WHERE rolname = '$APP_USER'")" = 0 ]; then
   psql_super -c "CREATE ROLE $APP_USER LOGIN PASSWORD '$APP_PASSWORD'"
 fi
-for db in twophase_a twophase_it_a twophase_bench_a; do
+for db in twophase_a twophase_it_a twophase_sample_a twophase_bench_a; do
   if [ "$(psql_super -c "SELECT count(*) FROM pg_database WHERE datname = '$db'")" = 0 ]; then
     psql_super -c "CREATE DATABASE $db OWNER $APP_USER"
   fi
 done
-say "PostgreSQL ready on $PG_HOST:$PG_PORT (databases twophase_a, twophase_it_a, twophase_bench_a; user $APP_USER)"
+say "PostgreSQL ready on $PG_HOST:$PG_PORT (databases twophase_a, twophase_it_a, twophase_sample_a, twophase_bench_a; user $APP_USER)"
 
 # --- MariaDB / MySQL ------------------------------------------------------------------------
 if ! mysql_root -e "SELECT 1" >/dev/null 2>&1; then
@@ -88,7 +89,7 @@ fi
 server_version=$(mysql_root -e "SELECT VERSION()")
 mysql_root -e "CREATE USER IF NOT EXISTS '$APP_USER'@'%' IDENTIFIED BY '$APP_PASSWORD';
                CREATE USER IF NOT EXISTS '$APP_USER'@'localhost' IDENTIFIED BY '$APP_PASSWORD';"
-for db in twophase_b twophase_it_b twophase_bench_b; do
+for db in twophase_b twophase_it_b twophase_sample_b twophase_bench_b; do
   mysql_root -e "CREATE DATABASE IF NOT EXISTS $db;
                  GRANT ALL PRIVILEGES ON $db.* TO '$APP_USER'@'%';
                  GRANT ALL PRIVILEGES ON $db.* TO '$APP_USER'@'localhost';"
@@ -98,7 +99,7 @@ case "$server_version" in
   *) mysql_root -e "GRANT XA_RECOVER_ADMIN ON *.* TO '$APP_USER'@'%'; GRANT XA_RECOVER_ADMIN ON *.* TO '$APP_USER'@'localhost';" ;;
 esac
 mysql_root -e "FLUSH PRIVILEGES"
-say "MySQL-protocol server $server_version ready on $MYSQL_HOST:$MYSQL_PORT (databases twophase_b, twophase_it_b, twophase_bench_b; user $APP_USER)"
+say "MySQL-protocol server $server_version ready on $MYSQL_HOST:$MYSQL_PORT (databases twophase_b, twophase_it_b, twophase_sample_b, twophase_bench_b; user $APP_USER)"
 
 # --- Chromium for the web page's browser tests -----------------------------------------------
 # Debian's chromium and chromium-driver (WebPageBrowserIT drives /usr/bin/chromium through

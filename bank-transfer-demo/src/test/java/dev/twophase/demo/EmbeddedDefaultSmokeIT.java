@@ -10,8 +10,10 @@ import org.awaitility.Awaitility;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,6 +34,16 @@ class EmbeddedDefaultSmokeIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    Environment environment;
+
+    @Test
+    void startupRecoveryWaitsForAllThreeParticipantsByDefault() {
+        // application.yml does not list them: the starter's default is every declared participant.
+        assertThat(environment.getProperty("twophase.coordinator.recovery-participants", String[].class))
+                .containsExactly("bank-a", "bank-b", "broker");
+    }
 
     @Test
     void transferMovesMoneyBetweenTheEmbeddedBanksAndPublishesOneEvent() throws Exception {

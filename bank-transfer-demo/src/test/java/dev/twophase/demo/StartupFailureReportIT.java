@@ -43,15 +43,15 @@ class StartupFailureReportIT {
         }
 
         assertThatThrownBy(() -> start("--spring.profiles.active=real",
-                "--twophase.bank-a.url=jdbc:postgresql://127.0.0.1:" + closedPort + "/twophase_it_a",
-                "--twophase.bank-b.url=" + TestServers.mysql().url(),
-                "--twophase.broker.url=tcp://127.0.0.1:" + closedPort)).isInstanceOf(Exception.class);
+                "--twophase.participants.jdbc.bank-a.url=jdbc:postgresql://127.0.0.1:" + closedPort + "/twophase_it_a",
+                "--twophase.participants.jdbc.bank-b.url=" + TestServers.mysql().url(),
+                "--twophase.participants.jms.broker.url=tcp://127.0.0.1:" + closedPort)).isInstanceOf(Exception.class);
 
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("participant 'bank-a' (PostgreSQL at 127.0.0.1:" + closedPort + ")")
                 .contains("cannot be reached")
                 .contains("Action:")
-                .contains("twophase.bank-a.url");
+                .contains("twophase.participants.jdbc.bank-a.url");
     }
 
     private void start(String... args) {

@@ -1,17 +1,11 @@
 package dev.twophase.benchmarks;
 
-import java.time.Duration;
-
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.autoconfigure.jms.JmsAutoConfiguration;
-import org.springframework.boot.autoconfigure.jms.artemis.ArtemisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,50 +15,50 @@ import org.springframework.jms.core.JmsTemplate;
 import org.springframework.transaction.jta.JtaTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import com.atomikos.jdbc.AtomikosDataSourceBean;
-import com.atomikos.jms.AtomikosConnectionFactoryBean;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import dev.twophase.coordinator.xa.XaResourceChain;
-import dev.twophase.participants.JdbcParticipantSettings;
-import dev.twophase.participants.artemis.ArtemisParticipantSettings;
-import dev.twophase.participants.JdbcParticipants;
 import dev.twophase.participants.artemis.ArtemisParticipant;
 
 /**
- * The participants of every mode, side by side in one application context: the coordinator
- * (twophase's own Atomikos auto-configuration, as in the demo), the XA pools and broker factory built
- * the way the demo builds them, and plain pools and a plain cached JMS factory on the same servers
- * for the baselines.
+ * The participants of every mode, side by side in one application context: the coordinator and
+ * the XA participants from twophase's auto-configuration, exactly as an application gets them
+ * from {@code twophase.participants.*} (see {@link #participantProperties}), and plain pools and a
+ * plain cached JMS factory on the same servers for the baselines.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableAutoConfiguration(exclude = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-        JdbcTemplateAutoConfiguration.class, FlywayAutoConfiguration.class, JmsAutoConfiguration.class,
-        ArtemisAutoConfiguration.class})
+@EnableAutoConfiguration
 class BenchConfiguration {
 
     static final String BANK_A = "bench-a";
     static final String BANK_B = "bench-b";
     static final String BROKER = "bench-broker";
 
-    @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosDataSourceBean xaBankA(BenchSettings s, XaResourceChain chain) {
-        return JdbcParticipants.dataSource(new JdbcParticipantSettings(BANK_A, s.pgUrl(), s.pgUser(), s.pgPassword(),
-                s.poolSize(), s.poolSize(), Duration.ofSeconds(30)), chain);
+    /**
+     * The XA participants {@value #BANK_A}, {@value #BANK_B} and {@value #BROKER} as properties of the
+     * starter: every pool holds {@code poolSize} connections from the start (min = max), so a
+     * measurement never waits for a pool to grow.
+     */
+    static Map<String, Object> participantProperties(BenchSettings s) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        jdbc(p, BANK_A, s.pgUrl(), s.pgUser(), s.pgPassword(), s.poolSize());
+        jdbc(p, BANK_B, s.mysqlUrl(), s.mysqlUser(), s.mysqlPassword(), s.poolSize());
+        p.put("twophase.participants.jms." + BROKER + ".url", s.brokerUrl());
+        p.put("twophase.participants.jms." + BROKER + ".max-pool-size", s.poolSize());
+        return p;
     }
 
-    @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosDataSourceBean xaBankB(BenchSettings s, XaResourceChain chain) {
-        return JdbcParticipants.dataSource(new JdbcParticipantSettings(BANK_B, s.mysqlUrl(), s.mysqlUser(), s.mysqlPassword(),
-                s.poolSize(), s.poolSize(), Duration.ofSeconds(30)), chain);
-    }
-
-    @Bean(initMethod = "init", destroyMethod = "close")
-    AtomikosConnectionFactoryBean xaBroker(BenchSettings s, XaResourceChain chain) {
-        ArtemisParticipantSettings broker = ArtemisParticipantSettings.of(BROKER, s.brokerUrl(), null, null, s.poolSize());
-        ArtemisParticipant.preflight(broker);
-        return ArtemisParticipant.connectionFactory(broker, chain);
+    private static void jdbc(Map<String, Object> p, String name, String url, String user, String password, int poolSize) {
+        String prefix = "twophase.participants.jdbc." + name + ".";
+        p.put(prefix + "url", url);
+        if (user != null) {
+            p.put(prefix + "username", user);
+        }
+        if (password != null) {
+            p.put(prefix + "password", password);
+        }
+        p.put(prefix + "min-pool-size", poolSize);
+        p.put(prefix + "max-pool-size", poolSize);
     }
 
     @Bean(destroyMethod = "close")
@@ -89,18 +83,17 @@ class BenchConfiguration {
     }
 
     @Bean
-    Participants participants(@Qualifier("xaBankA") AtomikosDataSourceBean xaBankA,
-            @Qualifier("xaBankB") AtomikosDataSourceBean xaBankB, AtomikosConnectionFactoryBean xaBroker,
+    Participants participants(@Qualifier(BANK_A) JdbcTemplate xaBankA, @Qualifier(BANK_B) JdbcTemplate xaBankB,
+            @Qualifier(BROKER) JmsTemplate xaJms,
             @Qualifier("localBankA") HikariDataSource localBankA, @Qualifier("localBankB") HikariDataSource localBankB,
             CachingConnectionFactory localBroker, JtaTransactionManager jta) {
-        // The demo's JmsTemplate: with JTA the session joins the global transaction.
-        JmsTemplate xaJms = ArtemisParticipant.jmsTemplate(xaBroker);
+        // xaJms is the starter's transacted template (the demo's too): with JTA the session joins the global transaction.
         JmsTemplate plainJms = new JmsTemplate(localBroker);
         plainJms.setDestinationResolver(ArtemisParticipant.destinationResolver());
         plainJms.setSessionTransacted(false);
         plainJms.setExplicitQosEnabled(true);
         plainJms.setDeliveryPersistent(true);
-        return new Participants(new JdbcTemplate(xaBankA), new JdbcTemplate(xaBankB), xaJms, new TransactionTemplate(jta),
+        return new Participants(xaBankA, xaBankB, xaJms, new TransactionTemplate(jta),
                 new JdbcTemplate(localBankA), new JdbcTemplate(localBankB), plainJms,
                 new TransactionTemplate(new DataSourceTransactionManager(localBankA)),
                 new TransactionTemplate(new DataSourceTransactionManager(localBankB)));

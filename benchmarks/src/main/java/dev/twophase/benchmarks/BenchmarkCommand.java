@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -172,14 +173,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("benchSettings", settings))
-                .properties(Map.of(
-                        "twophase.coordinator.tm-name", "bench",
-                        "twophase.coordinator.log-dir", logDir.toString(),
-                        "twophase.coordinator.max-actives", Integer.toString(Math.max(200, 4 * settings.poolSize())),
-                        "twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases),
-                        "spring.main.banner-mode", "off",
-                        "logging.level.root", "WARN",
-                        "logging.level.com.atomikos", "ERROR"))
+                .properties(contextProperties(settings, logDir))
                 .run(); PhaseTimes phases = new PhaseTimes(context.getBean(dev.twophase.coordinator.metrics.XaPhaseMetrics.class))) {
             BenchConfiguration.Participants participants = context.getBean(BenchConfiguration.Participants.class);
             builder.coordinator(dev.twophase.coordinator.atomikos.ParallelPhases.active(),
@@ -215,6 +209,19 @@ public final class BenchmarkCommand implements Callable<Integer> {
         FsyncProbe.Result fsyncAfter = FsyncProbe.measure(settings.workDir(), 500);
         out.printf("fsync after the runs: median %.3f ms, p99 %.3f ms%n", fsyncAfter.medianMillis(), fsyncAfter.p99Millis());
         return builder.fsyncAfter(fsyncAfter).build();
+    }
+
+    /** The coordinator's and the participants' properties, as an application would set them. */
+    private Map<String, Object> contextProperties(BenchSettings settings, Path logDir) {
+        Map<String, Object> properties = new LinkedHashMap<>(BenchConfiguration.participantProperties(settings));
+        properties.put("twophase.coordinator.tm-name", "bench");
+        properties.put("twophase.coordinator.log-dir", logDir.toString());
+        properties.put("twophase.coordinator.max-actives", Integer.toString(Math.max(200, 4 * settings.poolSize())));
+        properties.put("twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases));
+        properties.put("spring.main.banner-mode", "off");
+        properties.put("logging.level.root", "WARN");
+        properties.put("logging.level.com.atomikos", "ERROR");
+        return properties;
     }
 
     /** A transfer of 1 cent between random accounts: across the banks in either direction, or inside bank A for mode d. */

@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import javax.transaction.xa.Xid;
 
 import dev.twophase.participants.mysql.MySqlTechnology;
-import dev.twophase.participants.mysql.RecoveredXid;
 import dev.twophase.participants.postgresql.PostgresTechnology;
 import dev.twophase.testing.BrokerProbe;
 import dev.twophase.testing.DatabaseProbe;
@@ -42,10 +41,10 @@ final class InDoubt {
             }
         }
         try (Connection c = bankB.connect()) {
-            for (RecoveredXid x : MySqlTechnology.recoveredXids(c)) {
-                String bqual = text(x.bqual());
+            for (Xid x : MySqlTechnology.recoveredXids(c)) {
+                String bqual = text(x.getBranchQualifier());
                 if (bqual.startsWith(prefix)) {
-                    all.add("bankB: " + text(x.gtrid()) + "/" + bqual);
+                    all.add("bankB: " + text(x.getGlobalTransactionId()) + "/" + bqual);
                 }
             }
         }

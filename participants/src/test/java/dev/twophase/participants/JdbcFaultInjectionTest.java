@@ -3,8 +3,6 @@ package dev.twophase.participants;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import java.nio.charset.StandardCharsets;
-
 import javax.sql.XAConnection;
 import javax.sql.XADataSource;
 import javax.transaction.xa.XAException;
@@ -18,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import com.atomikos.jdbc.AtomikosDataSourceBean;
 
 import dev.twophase.coordinator.fault.FaultInjector;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.coordinator.xa.XaResourceChain;
-import dev.twophase.participants.mysql.RecoveredXid;
 
 /** Every JDBC participant's XA data source is wrapped under the participant's name; checked on H2, a real XA driver. */
 class JdbcFaultInjectionTest {
@@ -41,8 +39,7 @@ class JdbcFaultInjectionTest {
         XAConnection connection = xaDataSource.getXAConnection();
         try {
             XAResource resource = connection.getXAResource();
-            Xid xid = new RecoveredXid(4660, "fault-bank.1".getBytes(StandardCharsets.US_ASCII),
-                    "fault-bank.1.1".getBytes(StandardCharsets.US_ASCII));
+            Xid xid = PlainXid.of(4660, "fault-bank.1", "fault-bank.1.1");
             resource.start(xid, XAResource.TMNOFLAGS);
             try (var statement = connection.getConnection().createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS t (id INT)");

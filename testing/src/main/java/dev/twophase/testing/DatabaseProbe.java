@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.twophase.coordinator.TmName;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.participants.mysql.MySqlTechnology;
-import dev.twophase.participants.mysql.RecoveredXid;
 import dev.twophase.participants.postgresql.PostgresTechnology;
 
 /**
@@ -57,7 +57,7 @@ public final class DatabaseProbe {
             }
             // XA RECOVER is server-wide on MySQL/MariaDB: keep this JVM's coordinator's branches only.
             TmName self = TmName.of("it-" + ProcessHandle.current().pid());
-            return MySqlTechnology.recoveredXids(c).stream().filter(x -> self.owns(x.bqual())).map(RecoveredXid::toString).toList();
+            return MySqlTechnology.recoveredXids(c).stream().filter(x -> self.owns(x.bqual())).map(PlainXid::toString).toList();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot list prepared branches in " + server.url(), e);
         }
@@ -115,12 +115,12 @@ public final class DatabaseProbe {
                 st.execute("DROP SCHEMA IF EXISTS public CASCADE");
                 st.execute("CREATE SCHEMA public");
             } else {
-                for (RecoveredXid xid : MySqlTechnology.recoveredXids(c)) {
+                for (PlainXid xid : MySqlTechnology.recoveredXids(c)) {
                     if (!leftByDeadTestJvm(xid)) {
                         continue; // another live test JVM's branch (XA RECOVER is server-wide), or not a test's at all
                     }
                     try {
-                        st.execute("XA ROLLBACK " + xid.sql());
+                        st.execute("XA ROLLBACK " + MySqlTechnology.xaSql(xid));
                     } catch (SQLException e) {
                         // MariaDB answers 1402 (XA_RBROLLBACK) for a recovered branch it did roll back.
                         if (e.getErrorCode() != 1402) {
@@ -151,7 +151,7 @@ public final class DatabaseProbe {
      * Test coordinators are named it-<pid> (RealParticipantsTest) or fi-<pid>[-<suffix>] (the fault-injection suite);
      * Atomikos's branch qualifier starts with the name.
      */
-    private static boolean leftByDeadTestJvm(RecoveredXid xid) {
+    private static boolean leftByDeadTestJvm(PlainXid xid) {
         Matcher m = TEST_COORDINATOR.matcher(new String(xid.bqual(), StandardCharsets.ISO_8859_1));
         return m.find() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty();
     }

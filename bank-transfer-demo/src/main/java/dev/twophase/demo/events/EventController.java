@@ -12,8 +12,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import com.atomikos.jdbc.AtomikosDataSourceBean;
-
 import dev.twophase.demo.web.RejectedException;
 import dev.twophase.demo.web.Rejection;
 
@@ -34,8 +32,8 @@ class EventController {
     private final JdbcTemplate bankA;
     private final TransactionTemplate tx;
 
-    EventController(@Qualifier("bankADataSource") AtomikosDataSourceBean bankA, PlatformTransactionManager transactionManager) {
-        this.bankA = new JdbcTemplate(bankA);
+    EventController(@Qualifier("bank-a") JdbcTemplate bankA, PlatformTransactionManager transactionManager) {
+        this.bankA = bankA;
         this.tx = new TransactionTemplate(transactionManager);
         this.tx.setReadOnly(true);
     }

@@ -10,9 +10,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 import org.springframework.transaction.jta.JtaTransactionManager;
 
-import com.atomikos.jdbc.AtomikosDataSourceBean;
-import com.atomikos.jms.AtomikosConnectionFactoryBean;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.jms.ConnectionFactory;
 
 /**
  * One XA listener container per event queue, all writing into bank A's inbox. Off with
@@ -35,26 +35,26 @@ class InboxConfiguration {
     static final List<String> QUEUES = List.of(EventPublisher.TRANSFERS, EventPublisher.LIKES, EventPublisher.ORDERS);
 
     @Bean
-    InboxListener inboxListener(@Qualifier("bankADataSource") AtomikosDataSourceBean bankA, ObjectMapper json) {
-        return new InboxListener(new JdbcTemplate(bankA), json);
+    InboxListener inboxListener(@Qualifier("bank-a") JdbcTemplate bankA, ObjectMapper json) {
+        return new InboxListener(bankA, json);
     }
 
     @Bean
-    DefaultMessageListenerContainer transfersInbox(AtomikosConnectionFactoryBean broker, JtaTransactionManager tx, InboxListener listener) {
+    DefaultMessageListenerContainer transfersInbox(@Qualifier("broker") ConnectionFactory broker, JtaTransactionManager tx, InboxListener listener) {
         return container(EventPublisher.TRANSFERS, broker, tx, listener, concurrency);
     }
 
     @Bean
-    DefaultMessageListenerContainer likesInbox(AtomikosConnectionFactoryBean broker, JtaTransactionManager tx, InboxListener listener) {
+    DefaultMessageListenerContainer likesInbox(@Qualifier("broker") ConnectionFactory broker, JtaTransactionManager tx, InboxListener listener) {
         return container(EventPublisher.LIKES, broker, tx, listener, concurrency);
     }
 
     @Bean
-    DefaultMessageListenerContainer ordersInbox(AtomikosConnectionFactoryBean broker, JtaTransactionManager tx, InboxListener listener) {
+    DefaultMessageListenerContainer ordersInbox(@Qualifier("broker") ConnectionFactory broker, JtaTransactionManager tx, InboxListener listener) {
         return container(EventPublisher.ORDERS, broker, tx, listener, concurrency);
     }
 
-    private static DefaultMessageListenerContainer container(String queue, AtomikosConnectionFactoryBean broker,
+    private static DefaultMessageListenerContainer container(String queue, ConnectionFactory broker,
             JtaTransactionManager tx, InboxListener listener, String concurrency) {
         DefaultMessageListenerContainer container = new DefaultMessageListenerContainer();
         container.setConnectionFactory(broker);

@@ -11,27 +11,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.twophase.demo.likes.LikeRejectedException.Reason;
 
 /**
- * How many likes each user gave per UTC day, in bank B's {@code like_quota}. {@link #take} runs
- * inside the like's JTA transaction, so a like that rolls back gives its unit back with it.
+ * How many likes each user gave per UTC day, in bank B's {@code like_quota}.
+ *
+ * <p>Two steps per like. {@link #open} makes sure the user's row for today exists, in a short
+ * transaction of its own before the like's; {@link #take} then counts the like inside the like's
+ * JTA transaction, so a like that rolls back gives its unit back with it.
  *
  * <p>Portable SQL only (H2 and MySQL/MariaDB; no {@code ON DUPLICATE KEY}). A like only ever
  * updates an existing row with a conditional increment, which locks that one row: concurrent likes
  * cannot both pass the check (no lost update under REPEATABLE READ), and the likes of one user are
- * serialised. The day's row is created, with {@code used = 0}, by {@link #open} in a short
- * transaction of its own: creating it inside the like (locking read of a missing row, then insert)
- * takes InnoDB gap locks, and concurrent first likes of the day then deadlock each other, measured
- * at several times per user per day with 4 concurrent clients.
+ * serialised. The row is not created inside the like because a locking read of a missing row, then
+ * an insert, takes InnoDB gap locks, and concurrent first likes of the day then deadlock each other,
+ * measured at several times per user per day with 4 concurrent clients.
  */
 class DailyQuota {
-
-    /** Today's row for the user does not exist yet: call {@link DailyQuota#open} outside this transaction, then retry. */
-    static final class RowMissing extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RowMissing(String userId, LocalDate day) {
-            super("no like_quota row for " + userId + " on " + day + " yet", null, false, false);
-        }
-    }
 
     private final JdbcTemplate jdbc;
     private final int limit;
@@ -47,51 +40,46 @@ class DailyQuota {
     }
 
     /**
-     * Counts one like against the user's quota for today (UTC), in the caller's transaction.
+     * Makes sure the user has a row for today (UTC), creating it with {@code used = 0} in a
+     * transaction of its own that commits before this returns; a caller's transaction is suspended
+     * meanwhile. Safe to call at any time: an unused row counts nothing.
      *
-     * @throws RowMissing before any lock is taken, when the user has no row for today yet
-     * @throws LikeRejectedException with {@link Reason#QUOTA_EXHAUSTED} when the user has none left today
-     */
-    void take(String userId) {
-        LocalDate day = today(clock);
-        // A plain read takes no lock (no gap lock on a missing row); the update below reads the latest row.
-        Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM like_quota WHERE user_id = ? AND quota_day = ?",
-                Integer.class, userId, day);
-        if (rows == null || rows == 0) {
-            throw new RowMissing(userId, day);
-        }
-        takeFromOpenRow(userId, day);
-    }
-
-    /**
-     * Like {@link #take}, for when the caller knows today's row exists (it just {@linkplain #open opened}
-     * it): under REPEATABLE READ a plain read would still see this transaction's older snapshot
-     * without the row, while the update reads the latest committed row.
-     */
-    void takeFromOpenRow(String userId, LocalDate day) {
-        if (jdbc.update("UPDATE like_quota SET used = used + 1 WHERE user_id = ? AND quota_day = ? AND used < ?",
-                userId, day, limit) == 0) {
-            throw exhausted(userId, day, limit);
-        }
-    }
-
-    /**
-     * Creates today's row for the user ({@code used = 0}) in a transaction of its own and commits
-     * it; does nothing when a concurrent like created it first. Safe to call at any time: an unused
-     * row counts nothing.
+     * <p>The row is looked for with a plain read first, which takes no lock. An insert of an existing
+     * row would instead wait for the lock of any like holding that row, including one in the
+     * transaction this call suspended, which would then wait for itself until the lock timeout.
      *
-     * @return the day of the row
+     * @return the day of the row, to pass to {@link #take}
      */
     LocalDate open(String userId) {
         LocalDate day = today(clock);
         ownTransaction.executeWithoutResult(status -> {
+            Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM like_quota WHERE user_id = ? AND quota_day = ?",
+                    Integer.class, userId, day);
+            if (rows != null && rows > 0) {
+                return;
+            }
             try {
                 jdbc.update("INSERT INTO like_quota (user_id, quota_day, used) VALUES (?, ?, 0)", userId, day);
             } catch (DuplicateKeyException e) {
-                // Created concurrently; the row is what we wanted.
+                // A concurrent first like of the day created it; the row is what we wanted.
             }
         });
         return day;
+    }
+
+    /**
+     * Counts one like against the user's quota for the day, in the caller's transaction. The row
+     * must have been {@linkplain #open opened}; the update reads the latest committed row even when
+     * the caller's snapshot (REPEATABLE READ) is older than the row.
+     *
+     * @param day the day {@link #open} returned, so that a like just around midnight counts against the row it opened
+     * @throws LikeRejectedException with {@link Reason#QUOTA_EXHAUSTED} when the user has none left that day
+     */
+    void take(String userId, LocalDate day) {
+        if (jdbc.update("UPDATE like_quota SET used = used + 1 WHERE user_id = ? AND quota_day = ? AND used < ?",
+                userId, day, limit) == 0) {
+            throw exhausted(userId, day, limit);
+        }
     }
 
     static LocalDate today(Clock clock) {

@@ -13,8 +13,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import com.atomikos.jdbc.AtomikosDataSourceBean;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,18 +33,16 @@ class LikeConfiguration {
     static final String RETRIES_METRIC = "twophase.likes.deadlock.retries";
 
     @Bean
-    LikeService likeService(@Qualifier("bankADataSource") AtomikosDataSourceBean bankA,
-            @Qualifier("bankBDataSource") AtomikosDataSourceBean bankB, EventPublisher events,
+    LikeService likeService(@Qualifier("bank-a") JdbcTemplate bankA, @Qualifier("bank-b") JdbcTemplate bankB, EventPublisher events,
             PlatformTransactionManager transactionManager, LikeProperties properties, ObjectProvider<Clock> clock,
             ObjectProvider<MeterRegistry> meters) {
-        JdbcTemplate likesDb = new JdbcTemplate(bankB);
         MeterRegistry registry = meters.getIfAvailable();
         Runnable onRetry = registry == null ? () -> { } : Counter.builder(RETRIES_METRIC)
                 .description("Like and unlike transactions run again after a deadlock")
                 .register(registry)::increment;
-        return new LikeService(new LikeLedger(likesDb),
-                new DailyQuota(likesDb, properties.dailyQuota(), clock.getIfAvailable(Clock::systemUTC), requiresNew(transactionManager)),
-                new ArticleStore(new JdbcTemplate(bankA)), new LikeEvents(events),
+        return new LikeService(new LikeLedger(bankB),
+                new DailyQuota(bankB, properties.dailyQuota(), clock.getIfAvailable(Clock::systemUTC), requiresNew(transactionManager)),
+                new ArticleStore(bankA), new LikeEvents(events),
                 new TransactionTemplate(transactionManager), new DeadlockRetry(DEADLOCK_RETRIES, DEADLOCK_BACKOFF, onRetry));
     }
 

@@ -1,5 +1,6 @@
 package dev.twophase.demo.likes;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,7 +19,8 @@ import dev.twophase.demo.likes.LikeRejectedException.Reason;
 /**
  * Likes and unlikes of articles: the user's like row, the like record and the daily quota in
  * bank B, the article's like count in bank A and the {@code likes} event, all in one JTA
- * transaction, so all of it commits or none of it does.
+ * transaction, so all of it commits or none of it does. Only the user's quota row for the day is
+ * created, when missing, in a short transaction of its own before the like's ({@link DailyQuota#open}).
  *
  * <p>Lock order: every like and unlike takes its bank B locks before its bank A lock. A
  * transaction that holds an article's row lock in bank A therefore never waits for bank B, so no
@@ -50,39 +52,45 @@ public class LikeService {
      * The user likes the article: one unit of today's quota, one like row, one like record, the
      * article's count + 1 and one {@code like} event.
      *
-     * <p>Joins the caller's transaction when there is one; otherwise runs in its own, retried
-     * after a deadlock.
+     * <p>Joins the caller's transaction when there is one (the quota row is opened in a transaction
+     * of its own meanwhile); otherwise runs in its own, retried after a deadlock.
      *
      * @throws LikeRejectedException already liked, quota exhausted, unknown article or invalid id; nothing was changed
      */
     public LikeState like(String articleId, String userId) {
         validate(articleId, userId);
-        boolean joined = TransactionSynchronizationManager.isActualTransactionActive();
-        return inTransaction("Like of " + articleId + " by " + userId, userId, () -> {
-            // Bank B first (see the class comment). The quota row is taken first: it serialises the
-            // likes of one user, so two likes of the same article cannot deadlock on its like row.
-            try {
-                takeQuota(userId, joined);
-            } catch (LikeRejectedException exhausted) {
-                // A more specific answer wins over 429; plain reads, no locks.
-                if (!articles.exists(articleId)) {
-                    throw LikeRejectedException.unknownArticle(articleId);
-                }
-                throw likes.exists(userId, articleId) ? alreadyLiked(articleId, userId) : exhausted;
-            }
-            // The primary key (user, article) is the duplicate guard.
-            try {
-                likes.insertLike(userId, articleId);
-            } catch (DuplicateKeyException e) {
-                throw alreadyLiked(articleId, userId);
-            }
-            String eventId = EventPublisher.newEventId();
-            likes.recordAction(eventId, userId, articleId, Action.LIKE);
-            long count = articles.addLikes(articleId, 1).orElseThrow(() -> LikeRejectedException.unknownArticle(articleId));
-            events.publish(eventId, Action.LIKE, userId, articleId, count);
-            log.debug("Like {} of {} by {} done (count {}), committing", eventId, articleId, userId, count);
-            return new LikeState(articleId, userId, true, count);
+        return retriedUnlessJoined("Like of " + articleId + " by " + userId, () -> {
+            // Before the like's transaction, in a short one of its own: the like then only updates an
+            // existing quota row, which locks that one row and takes no gap lock (see DailyQuota).
+            LocalDate day = quota.open(userId);
+            return tx.execute(status -> likeWithin(day, articleId, userId));
         });
+    }
+
+    private LikeState likeWithin(LocalDate day, String articleId, String userId) {
+        // Bank B first (see the class comment). The quota row is taken first: it serialises the
+        // likes of one user, so two likes of the same article cannot deadlock on its like row.
+        try {
+            quota.take(userId, day);
+        } catch (LikeRejectedException exhausted) {
+            // A more specific answer wins over 429; plain reads, no locks.
+            if (!articles.exists(articleId)) {
+                throw LikeRejectedException.unknownArticle(articleId);
+            }
+            throw likes.exists(userId, articleId) ? alreadyLiked(articleId, userId) : exhausted;
+        }
+        // The primary key (user, article) is the duplicate guard.
+        try {
+            likes.insertLike(userId, articleId);
+        } catch (DuplicateKeyException e) {
+            throw alreadyLiked(articleId, userId);
+        }
+        String eventId = EventPublisher.newEventId();
+        likes.recordAction(eventId, userId, articleId, Action.LIKE);
+        long count = articles.addLikes(articleId, 1).orElseThrow(() -> LikeRejectedException.unknownArticle(articleId));
+        events.publish(eventId, Action.LIKE, userId, articleId, count);
+        log.debug("Like {} of {} by {} done (count {}), committing", eventId, articleId, userId, count);
+        return new LikeState(articleId, userId, true, count);
     }
 
     /**
@@ -94,7 +102,7 @@ public class LikeService {
      */
     public LikeState unlike(String articleId, String userId) {
         validate(articleId, userId);
-        return inTransaction("Unlike of " + articleId + " by " + userId, userId, () -> {
+        return retriedUnlessJoined("Unlike of " + articleId + " by " + userId, () -> tx.execute(status -> {
             if (!likes.deleteLike(userId, articleId)) {
                 if (!articles.exists(articleId)) {
                     throw LikeRejectedException.unknownArticle(articleId);
@@ -108,7 +116,7 @@ public class LikeService {
             events.publish(eventId, Action.UNLIKE, userId, articleId, count);
             log.debug("Unlike {} of {} by {} done (count {}), committing", eventId, articleId, userId, count);
             return new LikeState(articleId, userId, false, count);
-        });
+        }));
     }
 
     /** Every article with its like count, by id. */
@@ -124,36 +132,16 @@ public class LikeService {
         return tx.execute(status -> articles.find(articleId));
     }
 
-    private LikeState inTransaction(String what, String userId, Supplier<LikeState> work) {
-        if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            // Part of the caller's transaction: a deadlock there must end the caller's transaction.
-            return tx.execute(status -> work.get());
-        }
-        return retry.run(what, () -> {
-            try {
-                return tx.execute(status -> work.get());
-            } catch (DailyQuota.RowMissing missing) {
-                // Rolled back before it locked anything; create the day's row on its own, then redo.
-                quota.open(userId);
-                return tx.execute(status -> work.get());
-            }
-        });
-    }
-
     /**
-     * Takes one unit of quota. Joined to a caller's transaction, the day's row is created here (in
-     * its own transaction); otherwise {@link #inTransaction} does it after rolling back, so that
-     * no request ever holds two bank B connections at once.
+     * Runs the work, which starts or joins the transaction(s) it needs. Joined to a caller's
+     * transaction it runs once: a deadlock there must end the caller's transaction. Otherwise the
+     * whole work runs again after a deadlock.
      */
-    private void takeQuota(String userId, boolean joined) {
-        try {
-            quota.take(userId);
-        } catch (DailyQuota.RowMissing missing) {
-            if (!joined) {
-                throw missing;
-            }
-            quota.takeFromOpenRow(userId, quota.open(userId));
+    private LikeState retriedUnlessJoined(String what, Supplier<LikeState> work) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return work.get();
         }
+        return retry.run(what, work);
     }
 
     private static LikeRejectedException alreadyLiked(String articleId, String userId) {

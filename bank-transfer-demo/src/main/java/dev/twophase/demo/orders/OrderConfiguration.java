@@ -10,8 +10,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import com.atomikos.jdbc.AtomikosDataSourceBean;
-
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.tx.DeadlockRetry;
 import io.micrometer.core.instrument.Counter;
@@ -28,8 +26,7 @@ class OrderConfiguration {
     static final String LOCK_RETRIES = "twophase.orders.lock.retries";
 
     @Bean
-    OrderService orderService(@Qualifier("bankADataSource") AtomikosDataSourceBean bankA,
-            @Qualifier("bankBDataSource") AtomikosDataSourceBean bankB, EventPublisher events,
+    OrderService orderService(@Qualifier("bank-a") JdbcTemplate bankA, @Qualifier("bank-b") JdbcTemplate bankB, EventPublisher events,
             PlatformTransactionManager transactionManager, OrderProperties properties, MeterRegistry meters) {
         Counter retries = Counter.builder(OPTIMISTIC_RETRIES)
                 .description("Optimistic order attempts that lost a version race and were retried in a new transaction")
@@ -37,7 +34,7 @@ class OrderConfiguration {
         Counter lockRetries = Counter.builder(LOCK_RETRIES)
                 .description("Order transactions run again after losing a deadlock or lock wait")
                 .register(meters);
-        return new OrderService(new ProductStock(new JdbcTemplate(bankA)), new OrderBook(new JdbcTemplate(bankB)),
+        return new OrderService(new ProductStock(bankA), new OrderBook(bankB),
                 new OrderEvents(events), new TransactionTemplate(transactionManager), properties, retries,
                 new DeadlockRetry(3, Duration.ofMillis(20), lockRetries::increment));
     }

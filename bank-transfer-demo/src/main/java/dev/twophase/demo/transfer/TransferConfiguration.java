@@ -11,8 +11,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import com.atomikos.jdbc.AtomikosDataSourceBean;
-
 import dev.twophase.demo.bank.Bank;
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.bank.BankLedger;
@@ -22,11 +20,11 @@ import dev.twophase.demo.bank.BankLedger;
 class TransferConfiguration {
 
     @Bean
-    TransferService transferService(List<BankLedger> ledgers, @Qualifier("bankADataSource") AtomikosDataSourceBean bankA,
+    TransferService transferService(List<BankLedger> ledgers, @Qualifier("bank-a") JdbcTemplate bankA,
             EventPublisher events, PlatformTransactionManager transactionManager) {
         Map<Bank, BankLedger> banks = new EnumMap<>(Bank.class);
         ledgers.forEach(l -> banks.put(l.bank(), l));
-        return new TransferService(banks, new TransferRegistry(new JdbcTemplate(bankA)), new TransferEvents(events),
+        return new TransferService(banks, new TransferRegistry(bankA), new TransferEvents(events),
                 new TransactionTemplate(transactionManager));
     }
 }

@@ -63,10 +63,12 @@ class WebPageBrowserIT {
     private String step;
     private int shot;
 
+    /** H2 needs an explicit ./ for a relative path. One value: the supplier below is called at every read of the property. */
+    private static final String DATA_DIR = "./target/browser-" + UUID.randomUUID().toString().substring(0, 8);
+
     @DynamicPropertySource
     static void embeddedDefault(DynamicPropertyRegistry registry) {
-        // H2 needs an explicit ./ for a relative path.
-        registry.add("twophase.data-dir", () -> "./target/browser-" + UUID.randomUUID().toString().substring(0, 8));
+        registry.add("twophase.data-dir", () -> DATA_DIR);
     }
 
     @BeforeAll

@@ -305,10 +305,12 @@ class ConsoleIT extends RealParticipantsTest {
         rollBackAfterTheTest(ds, xid);
         // The commit decision an earlier run's log would hold, written through twophase's log (the
         // OltpLog Atomikos loaded): no live coordinator has this id, so it is written as any 2PC record.
+        // It expires in an hour, as a decision within its transaction's timeout would: Atomikos refuses
+        // to log COMMITTING for an expired transaction, which its recovery may already have aborted.
         String gtrid = new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII);
         ((com.atomikos.recovery.OltpLog) com.atomikos.icatch.config.Configuration.getRecoveryLog())
                 .write(new com.atomikos.recovery.PendingTransactionRecord(gtrid, com.atomikos.recovery.TxState.COMMITTING,
-                        System.currentTimeMillis() - 3_000_000L, "it-" + ProcessHandle.current().pid() + "."));
+                        System.currentTimeMillis() + 3_600_000L, "it-" + ProcessHandle.current().pid() + "."));
         return xid;
     }
 

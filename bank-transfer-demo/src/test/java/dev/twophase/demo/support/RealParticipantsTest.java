@@ -46,13 +46,13 @@ public abstract class RealParticipantsTest {
         ArtemisBrokerProcess broker = ArtemisBrokerProcess.shared();
         Path dataDir = Path.of("target", "it-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
         registry.add("twophase.data-dir", dataDir::toString);
-        registry.add("twophase.bank-a.url", () -> bankA.server().url());
-        registry.add("twophase.bank-a.username", () -> bankA.server().username());
-        registry.add("twophase.bank-a.password", () -> bankA.server().password());
-        registry.add("twophase.bank-b.url", () -> bankB.server().url());
-        registry.add("twophase.bank-b.username", () -> bankB.server().username());
-        registry.add("twophase.bank-b.password", () -> bankB.server().password());
-        registry.add("twophase.broker.url", broker::url);
+        registry.add("twophase.participants.jdbc.bank-a.url", () -> bankA.server().url());
+        registry.add("twophase.participants.jdbc.bank-a.username", () -> bankA.server().username());
+        registry.add("twophase.participants.jdbc.bank-a.password", () -> bankA.server().password());
+        registry.add("twophase.participants.jdbc.bank-b.url", () -> bankB.server().url());
+        registry.add("twophase.participants.jdbc.bank-b.username", () -> bankB.server().username());
+        registry.add("twophase.participants.jdbc.bank-b.password", () -> bankB.server().password());
+        registry.add("twophase.participants.jms.broker.url", broker::url);
         registry.add("twophase.coordinator.tm-name", () -> "it-" + ProcessHandle.current().pid());
     }
 

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings of the Atomikos coordinator, under {@code twophase.coordinator}.
  *
- * @param tmName unique, stable name of this coordinator; lower-case letters, digits and inner hyphens (see {@link TmName})
+ * @param tmName unique, stable name of this coordinator; lower-case letters, digits and inner hyphens (see TmName)
  * @param logDir directory of the recovery log; must be writable and used by one process only
  * @param defaultTimeout timeout of a transaction that sets none; a transaction older than this is rolled back
  * @param maxTimeout longest timeout a transaction may ask for
@@ -19,19 +19,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recoveryInterval pause between two passes of twophase's prompt recovery
  * @param recoveryDeadline time after which startup recovery that has not completed is reported as overdue
  * @param recoveryParticipants names of the XA resources that startup recovery must have scanned before it can
- *        complete; defaults to every participant declared under {@code twophase.participants}; empty means those
+ *        complete; defaults to every participant declared under twophase.participants; empty means those
  *        registered with Atomikos when the application has started
  * @param commitRetries how many times a participant whose commit failed (e.g. unreachable) is retried in
  *        the committing thread before the transaction ends with a heuristic hazard and recovery
- *        takes over (Atomikos's {@code oltp_max_retries}); the caller waits for these retries
- * @param commitRetryInterval pause between those retries (Atomikos's {@code oltp_retry_interval})
+ *        takes over (Atomikos's oltp_max_retries); the caller waits for these retries
+ * @param commitRetryInterval pause between those retries (Atomikos's oltp_retry_interval)
  * @param forgetOrphanedLogEntriesDelay how long after its transaction's timeout Atomikos keeps a
  *        commit decision whose branches are unresolved before purging it as orphaned
  * @param parallelPhases whether a transaction with several participants prepares them all at once, and
  *        commits them all at once, on threads of Atomikos's task pool, instead of one after the other
  *        in the committing thread (Atomikos 6's own way for new transactions); the outcome is the same.
  *        Off by default: on a 2-core machine with local servers it gained nothing at one client and
- *        cost throughput under load (docs/benchmarks.md). See {@code ParallelPhases}
+ *        cost throughput under load (docs/benchmarks.md). See ParallelPhases
  */
 @ConfigurationProperties("twophase.coordinator")
 public record CoordinatorProperties(

@@ -11,10 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the recovery console, under {@code twophase.console}.
  *
  * @param enabled whether the console's MXBeans are registered in the platform MBean server
- * @param auditFile where operator actions are recorded; default {@code <log-dir>/twophase-audit.jsonl}
+ * @param auditFile where operator actions are recorded; default twophase-audit.jsonl in twophase.coordinator.log-dir
  * @param lockWait how long a console action waits for a running recovery pass before answering BUSY
- * @param purgeWarningMargin the {@code recoveryLog} health warns when a commit decision is this close
- *        to being purged as orphaned ({@code twophase.coordinator.forget-orphaned-log-entries-delay})
+ * @param purgeWarningMargin the recoveryLog health warns when a commit decision is this close
+ *        to being purged as orphaned (twophase.coordinator.forget-orphaned-log-entries-delay)
  * @param remote remote JMX access, off by default
  */
 @ConfigurationProperties("twophase.console")

@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Fault injection, under {@code twophase.faults}. Off by default; refused in a {@code prod} or
  * {@code production} profile.
  *
- * @param enabled whether faults may be armed at all (at startup through {@code arm}, at run time through {@link FaultInjector})
- * @param arm rules armed at startup, before any participant starts, in {@link Fault#parse rule syntax}, e.g. {@code bankA:BEFORE_COMMIT:HALT}
+ * @param enabled whether faults may be armed at all (at startup through arm, at run time through the FaultInjector bean)
+ * @param arm rules armed at startup, before any participant starts, in the rule syntax of Fault.parse, e.g. bank-a:BEFORE_COMMIT:HALT
  */
 @ConfigurationProperties("twophase.faults")
 public record FaultProperties(@DefaultValue("false") boolean enabled, @DefaultValue List<String> arm) {

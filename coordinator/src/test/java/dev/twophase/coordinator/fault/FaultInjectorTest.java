@@ -1,6 +1,6 @@
 package dev.twophase.coordinator.fault;
 
-import static dev.twophase.coordinator.fault.FakeXid.xid;
+import static dev.twophase.coordinator.fault.Xids.xid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

@@ -46,8 +46,8 @@ class CoordinatorIncarnationTest {
 
     @Test
     void ownsBranchesWhoseQualifierStartsWithItsAtomikosName() {
-        assertThat(demo1.owns(TestXid.of("anything", "demo-1.12"))).isTrue();
-        assertThat(demo1.owns(TestXid.of("demo-1.179525514012300017", "demo-10.12"))).isFalse();
+        assertThat(demo1.owns(Xids.of("anything", "demo-1.12"))).isTrue();
+        assertThat(demo1.owns(Xids.of("demo-1.179525514012300017", "demo-10.12"))).isFalse();
     }
 
     @Test

@@ -11,6 +11,7 @@ import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.coordinator.xa.XidText;
 
 /**
@@ -139,7 +140,7 @@ final class FakeResourceManager {
         List<Xid> result = new ArrayList<>();
         branches.forEach((key, state) -> {
             if (state == State.PREPARED || state == State.HEURISTICALLY_ROLLED_BACK) {
-                result.add(TestXid.copyOf(xids.get(key)));
+                result.add(PlainXid.copyOf(xids.get(key)));
             }
         });
         return result;
@@ -160,7 +161,7 @@ final class FakeResourceManager {
     private void set(Xid xid, State state) {
         XidText.Key key = XidText.key(xid);
         branches.put(key, state);
-        xids.putIfAbsent(key, TestXid.copyOf(xid));
+        xids.putIfAbsent(key, PlainXid.copyOf(xid));
         history.computeIfAbsent(key, k -> new ArrayList<>()).add(state);
     }
 

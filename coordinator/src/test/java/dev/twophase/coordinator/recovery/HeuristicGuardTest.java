@@ -13,13 +13,14 @@ import dev.twophase.coordinator.recovery.FakeResourceManager.Op;
 import dev.twophase.coordinator.recovery.FakeResourceManager.State;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
+import dev.twophase.coordinator.xa.PlainXid;
 
 class HeuristicGuardTest {
 
     private final HeuristicRegistry registry = new HeuristicRegistry();
     private final HeuristicGuard guard = new HeuristicGuard(registry);
     private final FakeResourceManager bankB = new FakeResourceManager("bankB");
-    private final TestXid xid = TestXid.atomikos("demo-1", 1_763_719_200_000L, 1, 2);
+    private final PlainXid xid = Xids.atomikos("demo-1", 1_763_719_200_000L, 1, 2);
 
     @Test
     void reportsABranchRolledBackBehindTheCoordinatorsBackAsHeuristicRollbackAndRecordsIt() throws Exception {
@@ -27,7 +28,7 @@ class HeuristicGuardTest {
         prepare(guarded);
         bankB.rollBackBehindTheCoordinatorsBack(xid);
 
-        assertThatExceptionOfType(XAException.class).isThrownBy(() -> guarded.commit(TestXid.copyOf(xid), false))
+        assertThatExceptionOfType(XAException.class).isThrownBy(() -> guarded.commit(PlainXid.copyOf(xid), false))
                 .satisfies(e -> {
                     assertThat(e.errorCode).isEqualTo(XAException.XA_HEURRB);
                     assertThat(e.getCause()).isInstanceOfSatisfying(XAException.class,
@@ -128,7 +129,7 @@ class HeuristicGuardTest {
         bankB.rollBackBehindTheCoordinatorsBack(xid);
 
         assertNotaPassesThrough(() -> guarded.rollback(xid));
-        assertNotaPassesThrough(() -> guarded.commit(TestXid.of("demo-1.176371920000000009", "demo-1.3"), true));
+        assertNotaPassesThrough(() -> guarded.commit(Xids.of("demo-1.176371920000000009", "demo-1.3"), true));
         assertThat(registry.total()).isZero();
     }
 

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 import ch.qos.logback.classic.Level;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
+import dev.twophase.coordinator.xa.PlainXid;
 
 class HeuristicRegistryTest {
 
     private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
 
     private final HeuristicRegistry registry = new HeuristicRegistry(Clock.fixed(NOW, ZoneOffset.UTC), 3);
-    private final TestXid xid = TestXid.atomikos("demo-1", 1_763_719_200_000L, 7, 3);
+    private final PlainXid xid = Xids.atomikos("demo-1", 1_763_719_200_000L, 7, 3);
 
     @Test
     void logsEachOutcomeOnceAtErrorWithTheFixedPrefix() {
@@ -35,7 +36,7 @@ class HeuristicRegistryTest {
     @Test
     void keepsTheLatestOutcomesAndCountsAllOfThemPerParticipant() {
         for (int i = 0; i < 4; i++) {
-            registry.record(i % 2 == 0 ? "bankA" : "bankB", TestXid.atomikos("demo-1", 1L, i, 1), Decision.ROLLBACK,
+            registry.record(i % 2 == 0 ? "bankA" : "bankB", Xids.atomikos("demo-1", 1L, i, 1), Decision.ROLLBACK,
                     Observed.COMMITTED, "n" + i);
         }
 

@@ -17,7 +17,7 @@ import dev.twophase.coordinator.recovery.FakeResourceManager.Op;
 import dev.twophase.coordinator.recovery.FakeResourceManager.State;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
-
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.coordinator.xa.XidText;
 
 /** The recovery rules and the reporting, over fake participants and a fake Atomikos, with a hand-moved clock. */
@@ -43,11 +43,11 @@ class PromptRecoveryTest {
 
     @Test
     void commitsABranchOfAnEarlierRunWhoseCommitDecisionIsInTheLog() {
-        TestXid x = earlierRun(1, 1);
+        PlainXid x = earlierRun(1, 1);
         bankA.prepared(x);
-        atomikos.register(bankA).committing(x.gtrid());
+        atomikos.register(bankA).committing(XidText.gtrid(x));
 
-        PromptRecovery recovery = started(Set.of(x.gtrid()));
+        PromptRecovery recovery = started(Set.of(XidText.gtrid(x)));
         recovery.runPass();
 
         assertThat(bankA.state(x)).isEqualTo(State.COMMITTED);
@@ -65,11 +65,11 @@ class PromptRecoveryTest {
     void commitsABranchOfAnEarlierRunWhoseDecisionWasLoggedAtStartupEvenAfterAtomikosForgotIt() {
         // Atomikos forgets an expired COMMITTING record after replaying it on the participants registered
         // at that moment; a participant registering later still holds the branch.
-        TestXid x = earlierRun(1, 1);
+        PlainXid x = earlierRun(1, 1);
         broker.prepared(x);
         atomikos.register(broker);
 
-        PromptRecovery recovery = started(Set.of(x.gtrid()));
+        PromptRecovery recovery = started(Set.of(XidText.gtrid(x)));
         recovery.runPass();
 
         assertThat(broker.state(x)).isEqualTo(State.COMMITTED);
@@ -77,7 +77,7 @@ class PromptRecoveryTest {
 
     @Test
     void rollsBackABranchOfAnEarlierRunWithoutACommitDecision() {
-        TestXid x = earlierRun(2, 1);
+        PlainXid x = earlierRun(2, 1);
         bankB.prepared(x);
         atomikos.register(bankB);
 
@@ -91,9 +91,9 @@ class PromptRecoveryTest {
 
     @Test
     void leavesABranchOfThisRunAloneWhileItsTransactionIsActive() {
-        TestXid y = thisRun(4_000, 1, 1);
+        PlainXid y = thisRun(4_000, 1, 1);
         bankA.prepared(y);
-        atomikos.register(bankA).live(y.gtrid());
+        atomikos.register(bankA).live(XidText.gtrid(y));
 
         PromptRecovery recovery = started(Set.of());
         recovery.runPass();
@@ -107,7 +107,7 @@ class PromptRecoveryTest {
 
     @Test
     void rollsBackABranchOfThisRunWithoutRecordOnceItsTransactionEndedAndItIsOlderThanTheDefaultTimeout() {
-        TestXid y = thisRun(4_000, 1, 1);
+        PlainXid y = thisRun(4_000, 1, 1);
         bankA.prepared(y);
         atomikos.register(bankA);
 
@@ -125,7 +125,7 @@ class PromptRecoveryTest {
 
     @Test
     void leavesABranchOfThisRunWithoutRecordToAtomikosWhenSubtransactionsAreAllowed() {
-        TestXid y = thisRun(1_000, 1, 1);
+        PlainXid y = thisRun(1_000, 1, 1);
         bankA.prepared(y);
         atomikos.register(bankA).allowSubtransactions();
 
@@ -138,16 +138,16 @@ class PromptRecoveryTest {
 
     @Test
     void commitsABranchOfThisRunWithACommitDecisionAsSoonAsItsTransactionHasEnded() {
-        TestXid y = thisRun(4_000, 1, 1);
+        PlainXid y = thisRun(4_000, 1, 1);
         bankA.prepared(y);
-        atomikos.register(bankA).live(y.gtrid());
-        atomikos.committing(y.gtrid());
+        atomikos.register(bankA).live(XidText.gtrid(y));
+        atomikos.committing(XidText.gtrid(y));
 
         PromptRecovery recovery = started(Set.of());
         recovery.runPass();
         assertThat(bankA.state(y)).isEqualTo(State.PREPARED);
 
-        atomikos.ended(y.gtrid());
+        atomikos.ended(XidText.gtrid(y));
         recovery.runPass();
         assertThat(bankA.state(y)).isEqualTo(State.COMMITTED);
     }
@@ -155,10 +155,10 @@ class PromptRecoveryTest {
     @Test
     void commitsABranchOfThisRunWhosePhaseTwoHasBeenUnfinishedForTheDefaultTimeout() {
         // e.g. the broker was killed between prepare and commit; the coordinator is still retrying.
-        TestXid y = thisRun(4_500, 1, 3);
+        PlainXid y = thisRun(4_500, 1, 3);
         broker.prepared(y);
-        atomikos.register(broker).live(y.gtrid());
-        atomikos.committing(y.gtrid());
+        atomikos.register(broker).live(XidText.gtrid(y));
+        atomikos.committing(XidText.gtrid(y));
 
         PromptRecovery recovery = started(Set.of());
         recovery.runPass();
@@ -173,19 +173,19 @@ class PromptRecoveryTest {
 
     @Test
     void asksWhetherTheTransactionIsLiveBeforeReadingTheLog() {
-        TestXid y = thisRun(1_000, 7, 1);
+        PlainXid y = thisRun(1_000, 7, 1);
         bankA.prepared(y);
         atomikos.register(bankA);
 
         started(Set.of()).runPass();
 
-        assertThat(atomikos.questions()).containsExactly("live " + y.gtrid(), "log " + y.gtrid());
+        assertThat(atomikos.questions()).containsExactly("live " + XidText.gtrid(y), "log " + XidText.gtrid(y));
     }
 
     @Test
     void leavesBranchesOfOtherCoordinatorsAndIdsInAnotherFormatAlone() {
-        TestXid ofTm10 = TestXid.atomikos("demo-10", STARTED.toEpochMilli() - 60_000, 1, 1);
-        TestXid foreignGtrid = TestXid.of("not-an-atomikos-id", "demo-1.4");
+        PlainXid ofTm10 = Xids.atomikos("demo-10", STARTED.toEpochMilli() - 60_000, 1, 1);
+        PlainXid foreignGtrid = Xids.of("not-an-atomikos-id", "demo-1.4");
         bankA.prepared(ofTm10).prepared(foreignGtrid);
         atomikos.register(bankA);
 
@@ -201,9 +201,9 @@ class PromptRecoveryTest {
 
     @Test
     void leavesAnEarlierRunsBranchWithAnotherLogRecordToAtomikosAndKeepsRecovering() {
-        TestXid x = earlierRun(3, 1);
+        PlainXid x = earlierRun(3, 1);
         bankA.prepared(x);
-        atomikos.register(bankA).record(x.gtrid(), "IN_DOUBT");
+        atomikos.register(bankA).record(XidText.gtrid(x), "IN_DOUBT");
 
         PromptRecovery recovery = started(Set.of());
         recovery.runPass();
@@ -218,11 +218,11 @@ class PromptRecoveryTest {
 
     @Test
     void retriesACommitThatFailedWithRmfailOnTheNextPassAndThenCompletes() {
-        TestXid x = earlierRun(1, 1);
+        PlainXid x = earlierRun(1, 1);
         bankA.prepared(x);
         bankA.failNext(Op.COMMIT, 1, XAException.XAER_RMFAIL);
-        atomikos.register(bankA).committing(x.gtrid());
-        PromptRecovery recovery = started(Set.of(x.gtrid()));
+        atomikos.register(bankA).committing(XidText.gtrid(x));
+        PromptRecovery recovery = started(Set.of(XidText.gtrid(x)));
 
         recovery.runPass();
 
@@ -249,7 +249,7 @@ class PromptRecoveryTest {
 
     @Test
     void retriesAnUnreachableParticipantAndCompletesOnceItAnswers() {
-        TestXid x = earlierRun(1, 2);
+        PlainXid x = earlierRun(1, 2);
         bankB.prepared(x);
         bankB.unreachable(XAException.XAER_RMFAIL);
         atomikos.register(bankA).register(bankB);
@@ -276,12 +276,12 @@ class PromptRecoveryTest {
 
     @Test
     void countsABranchThatIsAlreadyGoneAsDone() {
-        TestXid x = earlierRun(1, 1);
+        PlainXid x = earlierRun(1, 1);
         bankA.prepared(x);
         bankA.failNext(Op.COMMIT, 1, XAException.XAER_NOTA);
-        atomikos.register(bankA).committing(x.gtrid());
+        atomikos.register(bankA).committing(XidText.gtrid(x));
 
-        PromptRecovery recovery = started(Set.of(x.gtrid()));
+        PromptRecovery recovery = started(Set.of(XidText.gtrid(x)));
         recovery.runPass();
 
         assertThat(recovery.status().committed()).isEqualTo(1);
@@ -290,12 +290,12 @@ class PromptRecoveryTest {
 
     @Test
     void waitsForEveryRequiredParticipantAndThenLogsOneCompletionLine() {
-        TestXid committed = earlierRun(1, 1);
-        TestXid abandoned = earlierRun(2, 2);
+        PlainXid committed = earlierRun(1, 1);
+        PlainXid abandoned = earlierRun(2, 2);
         bankA.prepared(committed);
         bankB.prepared(abandoned);
-        atomikos.register(bankA).register(bankB).committing(committed.gtrid());
-        PromptRecovery recovery = started(Set.of(committed.gtrid()), "bankA", "bankB", "broker");
+        atomikos.register(bankA).register(bankB).committing(XidText.gtrid(committed));
+        PromptRecovery recovery = started(Set.of(XidText.gtrid(committed)), "bankA", "bankB", "broker");
 
         recovery.runPass();
 
@@ -362,35 +362,35 @@ class PromptRecoveryTest {
 
     @Test
     void removesTheEarlierRunsCommitDecisionsFromTheLogOnlyOnceRecoveryIsComplete() {
-        TestXid withBranch = earlierRun(1, 1);
-        String withoutBranch = earlierRun(2, 1).gtrid();
-        TestXid ofThisRun = thisRun(1_000, 1, 1);
+        PlainXid withBranch = earlierRun(1, 1);
+        String withoutBranch = XidText.gtrid(earlierRun(2, 1));
+        PlainXid ofThisRun = thisRun(1_000, 1, 1);
         bankA.prepared(withBranch);
         bankB.unreachable(XAException.XAER_RMFAIL);
-        atomikos.register(bankA).register(bankB).live(ofThisRun.gtrid());
-        atomikos.committing(withBranch.gtrid());
+        atomikos.register(bankA).register(bankB).live(XidText.gtrid(ofThisRun));
+        atomikos.committing(XidText.gtrid(withBranch));
         atomikos.committing(withoutBranch);
-        atomikos.committing(ofThisRun.gtrid());
-        PromptRecovery recovery = started(Set.of(withBranch.gtrid(), withoutBranch, ofThisRun.gtrid()));
+        atomikos.committing(XidText.gtrid(ofThisRun));
+        PromptRecovery recovery = started(Set.of(XidText.gtrid(withBranch), withoutBranch, XidText.gtrid(ofThisRun)));
 
         recovery.runPass();
         assertThat(atomikos.forgotten()).isEmpty();
 
         bankB.reachable();
         recovery.runPass();
-        assertThat(atomikos.forgotten()).containsExactlyInAnyOrder(withBranch.gtrid(), withoutBranch);
+        assertThat(atomikos.forgotten()).containsExactlyInAnyOrder(XidText.gtrid(withBranch), withoutBranch);
         assertThat(logs.lines(Level.INFO)).contains(
                 "Recovery removed 2 completed commit decisions of earlier runs from the recovery log");
     }
 
     @Test
     void recordsAHeuristicOutcomeOnceAndMakesTheParticipantForgetTheBranch() {
-        TestXid x = earlierRun(1, 1);
+        PlainXid x = earlierRun(1, 1);
         bankA.prepared(x);
         bankA.rollBackHeuristically(x);
-        atomikos.register(bankA).committing(x.gtrid());
+        atomikos.register(bankA).committing(XidText.gtrid(x));
 
-        PromptRecovery recovery = started(Set.of(x.gtrid()));
+        PromptRecovery recovery = started(Set.of(XidText.gtrid(x)));
         recovery.runPass();
         recovery.runPass();
 
@@ -407,7 +407,7 @@ class PromptRecoveryTest {
 
     @Test
     void retriesAHeuristicHazardAndReportsItOnce() {
-        TestXid x = earlierRun(1, 1);
+        PlainXid x = earlierRun(1, 1);
         bankA.prepared(x);
         bankA.failNext(Op.ROLLBACK, 2, XAException.XA_HEURHAZ);
         atomikos.register(bankA);
@@ -455,11 +455,11 @@ class PromptRecoveryTest {
     }
 
     /** A branch of a transaction an earlier run created a minute before this run started. */
-    private static TestXid earlierRun(int counter, int branch) {
-        return TestXid.atomikos("demo-1", STARTED.toEpochMilli() - 60_000, counter, branch);
+    private static PlainXid earlierRun(int counter, int branch) {
+        return Xids.atomikos("demo-1", STARTED.toEpochMilli() - 60_000, counter, branch);
     }
 
-    private static TestXid thisRun(long millisAfterStart, int counter, int branch) {
-        return TestXid.atomikos("demo-1", STARTED.toEpochMilli() + millisAfterStart, counter, branch);
+    private static PlainXid thisRun(long millisAfterStart, int counter, int branch) {
+        return Xids.atomikos("demo-1", STARTED.toEpochMilli() + millisAfterStart, counter, branch);
     }
 }

@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
 import dev.twophase.coordinator.metrics.RecoveryMetrics;
 import dev.twophase.coordinator.recovery.FakeResourceManager.State;
+import dev.twophase.coordinator.xa.PlainXid;
 
 import ch.qos.logback.classic.Level;
 
@@ -59,11 +60,11 @@ class PromptRecoveryWithAtomikosTest {
         FakeResourceManager bankA = new FakeResourceManager("bankA");
         FakeResourceManager bankB = new FakeResourceManager("bankB");
         FakeResourceManager broker = new FakeResourceManager("broker");
-        TestXid commitOnA = TestXid.of(decidedCommit, TM + ".1");
-        TestXid commitOnB = TestXid.of(decidedCommit, TM + ".2");
-        TestXid abortOnA = TestXid.of(undecided, TM + ".3");
-        TestXid abortOnBroker = TestXid.of(undecidedOnBroker, TM + ".4");
-        TestXid ofAnotherCoordinator = TestXid.of(TM + "-2." + Instant.now().minusSeconds(70).toEpochMilli() + "00001",
+        PlainXid commitOnA = Xids.of(decidedCommit, TM + ".1");
+        PlainXid commitOnB = Xids.of(decidedCommit, TM + ".2");
+        PlainXid abortOnA = Xids.of(undecided, TM + ".3");
+        PlainXid abortOnBroker = Xids.of(undecidedOnBroker, TM + ".4");
+        PlainXid ofAnotherCoordinator = Xids.of(TM + "-2." + Instant.now().minusSeconds(70).toEpochMilli() + "00001",
                 TM + "-2.1");
         bankA.prepared(commitOnA).prepared(abortOnA).prepared(ofAnotherCoordinator);
         bankB.prepared(commitOnB);
@@ -123,7 +124,7 @@ class PromptRecoveryWithAtomikosTest {
             tm.begin();
             String gtrid = com.atomikos.icatch.config.Configuration.getCompositeTransactionManager()
                     .getCompositeTransaction().getTid();
-            TestXid branch = TestXid.of(gtrid, TM + ".77");
+            PlainXid branch = Xids.of(gtrid, TM + ".77");
             bankA.prepared(branch);
 
             // Well past the default timeout and many passes: the transaction is live, so the branch is its business.
@@ -157,8 +158,8 @@ class PromptRecoveryWithAtomikosTest {
         EarlierRun crashed = new EarlierRun(TM, Instant.now().minusSeconds(70));
         FakeResourceManager bankA = new FakeResourceManager("bankA");
         FakeResourceManager bankB = new FakeResourceManager("bankB");
-        List<TestXid> toCommit = new ArrayList<>();
-        List<TestXid> toRollBack = new ArrayList<>();
+        List<PlainXid> toCommit = new ArrayList<>();
+        List<PlainXid> toRollBack = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             String gtrid = crashed.newTransaction();
             boolean commit = i % 2 == 0;
@@ -166,7 +167,7 @@ class PromptRecoveryWithAtomikosTest {
                 crashed.committing(gtrid);
             }
             for (FakeResourceManager rm : List.of(bankA, bankB)) {
-                TestXid xid = TestXid.of(gtrid, TM + "." + (rm == bankA ? 2 * i + 1 : 2 * i + 2));
+                PlainXid xid = Xids.of(gtrid, TM + "." + (rm == bankA ? 2 * i + 1 : 2 * i + 2));
                 rm.prepared(xid);
                 (commit ? toCommit : toRollBack).add(xid);
             }
@@ -189,11 +190,11 @@ class PromptRecoveryWithAtomikosTest {
 
         // Each branch went straight to the outcome its log record dictates, whoever got there first;
         // the loser got XAER_NOTA (seen in practice: both sides complete some of the branches).
-        for (TestXid xid : toCommit) {
+        for (PlainXid xid : toCommit) {
             assertThat(List.of(bankA.history(xid), bankB.history(xid))).as(xid.toString())
                     .contains(List.of(State.PREPARED, State.COMMITTED));
         }
-        for (TestXid xid : toRollBack) {
+        for (PlainXid xid : toRollBack) {
             assertThat(List.of(bankA.history(xid), bankB.history(xid))).as(xid.toString())
                     .contains(List.of(State.PREPARED, State.ROLLED_BACK));
         }

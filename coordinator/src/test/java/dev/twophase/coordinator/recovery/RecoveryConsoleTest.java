@@ -32,6 +32,7 @@ import dev.twophase.coordinator.recovery.FakeResourceManager.Op;
 import dev.twophase.coordinator.recovery.FakeResourceManager.State;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.coordinator.xa.XidText;
 
 /** The console's listings, safety rules and audit, over fake participants and a fake Atomikos. */
@@ -69,14 +70,14 @@ class RecoveryConsoleTest {
 
     @Test
     void listsEachPreparedBranchOfThisCoordinatorWithTheLogsDecisionAndARecommendation() {
-        TestXid decided = earlierRun(1, 1);
-        TestXid undecided = earlierRun(2, 1);
-        TestXid running = thisRun(1);
-        TestXid foreign = TestXid.atomikos("other-1", STARTED.toEpochMilli(), 9, 1);
+        PlainXid decided = earlierRun(1, 1);
+        PlainXid undecided = earlierRun(2, 1);
+        PlainXid running = thisRun(1);
+        PlainXid foreign = Xids.atomikos("other-1", STARTED.toEpochMilli(), 9, 1);
         bankA.prepared(decided).prepared(undecided).prepared(foreign);
         bankB.prepared(decided).prepared(running);
-        atomikos.register(bankA).register(bankB).committing(decided.gtrid());
-        atomikos.live(running.gtrid());
+        atomikos.register(bankA).register(bankB).committing(XidText.gtrid(decided));
+        atomikos.live(XidText.gtrid(running));
 
         List<BranchView> branches = console().listInDoubtBranches();
 
@@ -90,16 +91,16 @@ class RecoveryConsoleTest {
                 .satisfies(b -> assertThat(b.getReason()).contains("presumed abort"));
         assertThat(console.getInDoubt()).isEqualTo(4);
         assertThat(recovery.participants().scan("bank-a").others()).as("the other coordinator's branch").isEqualTo(1);
-        assertThat(console.showBranch(decided.gtrid())).hasSize(2);
+        assertThat(console.showBranch(XidText.gtrid(decided))).hasSize(2);
         assertThat(console.showBranch(XidText.of(undecided))).singleElement().extracting(BranchView::getParticipant).isEqualTo("bank-a");
         assertThat(console.showBranch("nothing:here")).isEmpty();
     }
 
     @Test
     void commitsOnlyWhereTheLogHoldsTheCommitDecisionAndAuditsBeforeAndAfter() throws Exception {
-        TestXid decided = earlierRun(1, 1);
+        PlainXid decided = earlierRun(1, 1);
         bankA.prepared(decided);
-        atomikos.register(bankA).committing(decided.gtrid());
+        atomikos.register(bankA).committing(XidText.gtrid(decided));
         console();
 
         assertThat(console.rollback(XidText.of(decided), false, null)).satisfies(r -> {
@@ -129,7 +130,7 @@ class RecoveryConsoleTest {
 
     @Test
     void refusesToCommitWithoutADecisionUnlessForcedWithAReasonAndThenRecordsAHeuristic() throws Exception {
-        TestXid undecided = earlierRun(2, 1);
+        PlainXid undecided = earlierRun(2, 1);
         bankB.prepared(undecided);
         atomikos.register(bankB);
         console();
@@ -165,10 +166,10 @@ class RecoveryConsoleTest {
 
     @Test
     void rollsBackWithoutADecisionAndRefusesWhileTheTransactionIsStillActive() {
-        TestXid undecided = earlierRun(2, 1);
-        TestXid running = thisRun(3);
+        PlainXid undecided = earlierRun(2, 1);
+        PlainXid running = thisRun(3);
         bankA.prepared(undecided).prepared(running);
-        atomikos.register(bankA).live(running.gtrid());
+        atomikos.register(bankA).live(XidText.gtrid(running));
         console();
 
         assertThat(console.rollback(XidText.of(running), false, null)).satisfies(r -> {
@@ -183,13 +184,13 @@ class RecoveryConsoleTest {
 
     @Test
     void commitsABranchWhoseCommitIsDecidedEvenWhileAtomikosStillRetriesPhaseTwoButNeverRollsItBack() {
-        TestXid stuck = thisRun(4);
+        PlainXid stuck = thisRun(4);
         bankB.prepared(stuck);
-        atomikos.register(bankB).committing(stuck.gtrid());
-        atomikos.live(stuck.gtrid());
+        atomikos.register(bankB).committing(XidText.gtrid(stuck));
+        atomikos.live(XidText.gtrid(stuck));
         console();
 
-        assertThat(console.showBranch(stuck.gtrid())).singleElement().satisfies(b -> {
+        assertThat(console.showBranch(XidText.gtrid(stuck))).singleElement().satisfies(b -> {
             assertThat(b.getRecommendation()).isEqualTo("COMMIT");
             assertThat(b.isInFlight()).isTrue();
         });
@@ -200,7 +201,7 @@ class RecoveryConsoleTest {
 
     @Test
     void answersNotFoundForAnUnknownBranchAndAlreadyResolvedWhenTheParticipantNoLongerKnowsIt() {
-        TestXid undecided = earlierRun(2, 1);
+        PlainXid undecided = earlierRun(2, 1);
         bankA.prepared(undecided);
         atomikos.register(bankA);
         console();
@@ -219,7 +220,7 @@ class RecoveryConsoleTest {
 
     @Test
     void reportsAParticipantFailureWithoutClaimingSuccess() {
-        TestXid undecided = earlierRun(2, 1);
+        PlainXid undecided = earlierRun(2, 1);
         bankA.prepared(undecided);
         atomikos.register(bankA);
         console();
@@ -247,7 +248,7 @@ class RecoveryConsoleTest {
 
     @Test
     void renewsARecoveryConnectionThatAtomikosClosedAndScansAgain() {
-        TestXid undecided = earlierRun(2, 1);
+        PlainXid undecided = earlierRun(2, 1);
         bankB.prepared(undecided).unreachable(XAException.XAER_RMFAIL);
         atomikos.register(bankB).onRefresh("bank-b", bankB::reachable);
         console();
@@ -261,7 +262,7 @@ class RecoveryConsoleTest {
 
     @Test
     void answersBusyWhileARecoveryPassHoldsTheParticipants() throws Exception {
-        TestXid undecided = earlierRun(2, 1);
+        PlainXid undecided = earlierRun(2, 1);
         bankA.prepared(undecided);
         atomikos.register(bankA);
         console();
@@ -285,18 +286,18 @@ class RecoveryConsoleTest {
 
     @Test
     void forgetsALogRecordOnlyWhenNoBranchOfItIsPreparedAnyMore() throws Exception {
-        TestXid decided = earlierRun(1, 1);
+        PlainXid decided = earlierRun(1, 1);
         bankA.prepared(decided);
-        atomikos.register(bankA).pending(decided.gtrid(), "COMMITTING", STARTED.toEpochMilli());
+        atomikos.register(bankA).pending(XidText.gtrid(decided), "COMMITTING", STARTED.toEpochMilli());
         console();
 
         assertThat(console.listLogRecords()).singleElement().satisfies(r -> {
-            assertThat(r.getGtrid()).isEqualTo(decided.gtrid());
+            assertThat(r.getGtrid()).isEqualTo(XidText.gtrid(decided));
             assertThat(r.getState()).isEqualTo("COMMITTING");
             assertThat(r.getPreparedBranches()).isEqualTo(1);
             assertThat(r.getPurgeAt()).isEqualTo(STARTED.plus(Duration.ofHours(24)).toString());
         });
-        assertThat(console.forget(decided.gtrid(), null)).satisfies(r -> {
+        assertThat(console.forget(XidText.gtrid(decided), null)).satisfies(r -> {
             assertThat(r.getOutcome()).isEqualTo("REFUSED");
             assertThat(r.getMessage()).contains("still prepared");
         });
@@ -304,15 +305,15 @@ class RecoveryConsoleTest {
                 .isEqualTo("REFUSED");
 
         assertThat(console.commit(XidText.of(decided), false, null).getOutcome()).isEqualTo("DONE");
-        assertThat(console.forget(decided.gtrid(), "cleanup").getOutcome()).isEqualTo("DONE");
-        assertThat(atomikos.forgotten()).containsExactly(decided.gtrid());
+        assertThat(console.forget(XidText.gtrid(decided), "cleanup").getOutcome()).isEqualTo("DONE");
+        assertThat(atomikos.forgotten()).containsExactly(XidText.gtrid(decided));
         assertThat(console.listLogRecords()).extracting(LogRecordView::getGtrid).isEmpty();
-        assertThat(console.forget(decided.gtrid(), null).getOutcome()).isEqualTo("NOT_FOUND");
+        assertThat(console.forget(XidText.gtrid(decided), null).getOutcome()).isEqualTo("NOT_FOUND");
     }
 
     @Test
     void doesNothingWhenTheAuditRecordCannotBeWritten() throws Exception {
-        TestXid undecided = earlierRun(2, 1);
+        PlainXid undecided = earlierRun(2, 1);
         bankA.prepared(undecided);
         atomikos.register(bankA);
         console();
@@ -327,7 +328,7 @@ class RecoveryConsoleTest {
 
     @Test
     void recoverNowStartsAPassOnlyWhileRecoveryRuns() throws Exception {
-        TestXid undecided = earlierRun(2, 1);
+        PlainXid undecided = earlierRun(2, 1);
         atomikos.register(bankA);
         console();
         assertThat(console.recoverNow().getOutcome()).as("not started").isEqualTo("FAILED");
@@ -351,20 +352,20 @@ class RecoveryConsoleTest {
 
     @Test
     void listsTheLogRecordsOnlyWhenEveryParticipantCouldBeScanned() {
-        TestXid decided = earlierRun(1, 1);
+        PlainXid decided = earlierRun(1, 1);
         bankA.prepared(decided).unreachable(XAException.XAER_RMFAIL);
-        atomikos.register(bankA).pending(decided.gtrid(), "COMMITTING", STARTED.toEpochMilli());
+        atomikos.register(bankA).pending(XidText.gtrid(decided), "COMMITTING", STARTED.toEpochMilli());
         console();
 
         assertThatThrownBy(() -> console.listLogRecords()).as("a count of 0 prepared branches would be a guess")
                 .hasMessageContaining("cannot scan every participant");
     }
 
-    private static TestXid earlierRun(int counter, int branch) {
-        return TestXid.atomikos("demo-1", STARTED.toEpochMilli() - 60_000, counter, branch);
+    private static PlainXid earlierRun(int counter, int branch) {
+        return Xids.atomikos("demo-1", STARTED.toEpochMilli() - 60_000, counter, branch);
     }
 
-    private static TestXid thisRun(int counter) {
-        return TestXid.atomikos("demo-1", STARTED.toEpochMilli() + 1_000, counter, 1);
+    private static PlainXid thisRun(int counter) {
+        return Xids.atomikos("demo-1", STARTED.toEpochMilli() + 1_000, counter, 1);
     }
 }

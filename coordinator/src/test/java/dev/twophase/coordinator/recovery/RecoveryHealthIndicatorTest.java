@@ -14,6 +14,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 import dev.twophase.coordinator.TmName;
+import dev.twophase.coordinator.xa.PlainXid;
 
 class RecoveryHealthIndicatorTest {
 
@@ -22,7 +23,7 @@ class RecoveryHealthIndicatorTest {
     private final MutableClock clock = new MutableClock(STARTED.plusSeconds(1));
     private final FakeAtomikos atomikos = new FakeAtomikos();
     private final FakeResourceManager bankA = new FakeResourceManager("bankA");
-    private final TestXid earlier = TestXid.atomikos("demo-1", STARTED.toEpochMilli() - 1_000, 1, 1);
+    private final PlainXid earlier = Xids.atomikos("demo-1", STARTED.toEpochMilli() - 1_000, 1, 1);
     private final PromptRecovery recovery = new PromptRecovery(CoordinatorIncarnation.started(TmName.of("demo-1"), STARTED,
             Set.of()), new PromptRecovery.Settings(Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(10),
                     Set.of("bankA")), new HeuristicRegistry(), atomikos, clock);

@@ -14,6 +14,8 @@ import dev.twophase.coordinator.TmName;
 import dev.twophase.coordinator.metrics.RecoveryMetrics;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
+import dev.twophase.coordinator.xa.PlainXid;
+import dev.twophase.coordinator.xa.XidText;
 
 class RecoveryMetricsTest {
 
@@ -29,11 +31,11 @@ class RecoveryMetricsTest {
 
     @Test
     void countsCompletedBranchesAndShowsWhatIsPending() {
-        TestXid committed = TestXid.atomikos("demo-1", STARTED.toEpochMilli() - 5_000, 1, 1);
-        TestXid waiting = TestXid.atomikos("demo-1", STARTED.toEpochMilli() - 5_000, 2, 1);
+        PlainXid committed = Xids.atomikos("demo-1", STARTED.toEpochMilli() - 5_000, 1, 1);
+        PlainXid waiting = Xids.atomikos("demo-1", STARTED.toEpochMilli() - 5_000, 2, 1);
         bankA.prepared(committed).prepared(waiting);
-        atomikos.register(bankA).committing(committed.gtrid());
-        atomikos.record(waiting.gtrid(), "IN_DOUBT");
+        atomikos.register(bankA).committing(XidText.gtrid(committed));
+        atomikos.record(XidText.gtrid(waiting), "IN_DOUBT");
         try (RecoveryMetrics metrics = new RecoveryMetrics(recovery, heuristics)) {
             metrics.bindTo(meters);
             recovery.begin();
@@ -52,7 +54,7 @@ class RecoveryMetricsTest {
 
     @Test
     void countsHeuristicsPerParticipantIncludingThoseRecordedBeforeBinding() {
-        TestXid xid = TestXid.atomikos("demo-1", 1L, 1, 1);
+        PlainXid xid = Xids.atomikos("demo-1", 1L, 1, 1);
         heuristics.record("bankB", xid, Decision.COMMIT, Observed.ROLLED_BACK, "before binding");
         RecoveryMetrics metrics = new RecoveryMetrics(recovery, heuristics);
         metrics.bindTo(meters);

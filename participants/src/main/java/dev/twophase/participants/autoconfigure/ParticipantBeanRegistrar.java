@@ -5,7 +5,9 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.RuntimeBeanReference;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -18,6 +20,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.ClassUtils;
 
+import dev.twophase.coordinator.TwophaseStartupException;
 import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.participants.JdbcParticipantSettings;
 import dev.twophase.participants.artemis.ArtemisParticipantSettings;
@@ -73,12 +76,12 @@ class ParticipantBeanRegistrar implements ImportBeanDefinitionRegistrar, Environ
         dataSource.getConstructorArgumentValues().addIndexedArgumentValue(2, new RuntimeBeanReference(XaResourceChain.class));
         dataSource.setInitMethodName("init");
         dataSource.setDestroyMethodName("close");
-        register(registry, name, dataSource);
+        register(registry, name, dataSource, javax.sql.DataSource.class, prefix);
 
         RootBeanDefinition template = definition(JdbcParticipantBeans.class, "jdbcTemplate",
                 org.springframework.jdbc.core.JdbcTemplate.class, name);
         template.getConstructorArgumentValues().addIndexedArgumentValue(0, new RuntimeBeanReference(name));
-        register(registry, name + "JdbcTemplate", template);
+        register(registry, name + "JdbcTemplate", template, org.springframework.jdbc.core.JdbcOperations.class, prefix);
     }
 
     /** @return whether the participant has an embedded broker */
@@ -104,7 +107,7 @@ class ParticipantBeanRegistrar implements ImportBeanDefinitionRegistrar, Environ
             broker.getConstructorArgumentValues().addIndexedArgumentValue(0, dataDir);
             broker.getConstructorArgumentValues().addIndexedArgumentValue(1, embeddedIndex);
             broker.setDestroyMethodName("close");
-            register(registry, brokerBean, broker);
+            register(registry, brokerBean, broker, dev.twophase.participants.artemis.ArtemisBroker.class, prefix);
         }
         ArtemisParticipantSettings settings = new ArtemisParticipantSettings(name, url, p.user(), p.password(), p.maxPoolSize(), prefix);
         RootBeanDefinition factory = definition(JmsParticipantBeans.class, "connectionFactory",
@@ -116,12 +119,12 @@ class ParticipantBeanRegistrar implements ImportBeanDefinitionRegistrar, Environ
         if (embedded) {
             factory.setDependsOn(brokerBean);
         }
-        register(registry, name, factory);
+        register(registry, name, factory, jakarta.jms.ConnectionFactory.class, prefix);
 
         RootBeanDefinition template = definition(JmsParticipantBeans.class, "jmsTemplate",
                 org.springframework.jms.core.JmsTemplate.class, name);
         template.getConstructorArgumentValues().addIndexedArgumentValue(0, new RuntimeBeanReference(name));
-        register(registry, name + "JmsTemplate", template);
+        register(registry, name + "JmsTemplate", template, org.springframework.jms.core.JmsOperations.class, prefix);
         return embedded;
     }
 
@@ -134,11 +137,44 @@ class ParticipantBeanRegistrar implements ImportBeanDefinitionRegistrar, Environ
         return definition;
     }
 
-    private static void register(BeanDefinitionRegistry registry, String beanName, RootBeanDefinition definition) {
-        if (registry.containsBeanDefinition(beanName)) {
-            log.debug("The application defines bean '{}'; twophase does not register its own", beanName);
+    /**
+     * Registers the bean unless the application has one of that name. An application bean of another kind with that
+     * name (a component class {@code Orders} is bean {@code orders}) is refused: it would silently take the
+     * participant's place.
+     */
+    private static void register(BeanDefinitionRegistry registry, String beanName, RootBeanDefinition definition,
+            Class<?> expectedType, String prefix) {
+        if (!registry.containsBeanDefinition(beanName)) {
+            registry.registerBeanDefinition(beanName, definition);
             return;
         }
-        registry.registerBeanDefinition(beanName, definition);
+        Class<?> existing = declaredType(registry.getBeanDefinition(beanName));
+        if (existing != null && !expectedType.isAssignableFrom(existing)) {
+            throw new TwophaseStartupException("participant '" + prefix.substring(prefix.lastIndexOf('.') + 1) + "' (" + prefix + ")",
+                    "the application already has a bean named '" + beanName + "' of type " + existing.getName()
+                            + ", which is not a " + expectedType.getSimpleName() + ", so the participant's bean cannot take that name",
+                    "Rename that bean (e.g. @Component(\"" + beanName + "Service\")), or give the participant another name"
+                            + " under " + prefix.substring(0, prefix.lastIndexOf('.')) + " if it holds no prepared transactions.",
+                    null);
+        }
+        log.debug("The application defines bean '{}'; twophase does not register its own", beanName);
+    }
+
+    /** The type an application bean definition declares (class or factory method return type), or {@code null} when unknown here. */
+    private static Class<?> declaredType(BeanDefinition definition) {
+        String typeName = definition.getBeanClassName();
+        if (definition instanceof AnnotatedBeanDefinition annotated && annotated.getFactoryMethodMetadata() != null) {
+            typeName = annotated.getFactoryMethodMetadata().getReturnTypeName();
+        } else if (definition.getFactoryMethodName() != null) {
+            return null;
+        }
+        if (typeName == null) {
+            return null;
+        }
+        try {
+            return ClassUtils.forName(typeName, ParticipantBeanRegistrar.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
     }
 }

@@ -21,9 +21,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * participant that may hold prepared branches.
  *
  * @param jdbc XA databases by participant name: PostgreSQL, MySQL/MariaDB or H2, picked by the URL;
- *        each becomes a DataSource bean named after the participant and a JdbcTemplate bean {@code <name>JdbcTemplate}
+ *        each becomes a DataSource bean named after the participant and a JdbcTemplate bean with "JdbcTemplate" appended to the name (ordersJdbcTemplate)
  * @param jms ActiveMQ Artemis brokers by participant name; each becomes a ConnectionFactory bean named
- *        after the participant and a transacted JmsTemplate bean {@code <name>JmsTemplate}
+ *        after the participant and a transacted JmsTemplate bean with "JmsTemplate" appended (eventsJmsTemplate)
  */
 @ConfigurationProperties(ParticipantsProperties.PREFIX)
 public record ParticipantsProperties(Map<String, Jdbc> jdbc, Map<String, Jms> jms) {

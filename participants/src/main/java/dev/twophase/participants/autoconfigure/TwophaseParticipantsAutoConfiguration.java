@@ -5,6 +5,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 
+import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration;
+
 /**
  * Registers the XA participants declared under {@code twophase.participants} as beans, per participant {@code <name>}:
  * <ul>
@@ -16,8 +18,9 @@ import org.springframework.context.annotation.Import;
  * </ul>
  * Every one of these beans carries the qualifier {@code <name>}, so {@code @Qualifier("orders") DataSource} and
  * {@code @Qualifier("orders") JdbcTemplate} both work, and is left out when the application already defines a bean of
- * that name. Each participant's preflight check (and its Flyway migration, when configured) runs when its bean is
- * created, before the pool starts.
+ * that name and a matching type (a bean of that name and another type is refused at startup). Each participant's
+ * preflight check (and its Flyway migration, when configured) runs when its pool bean is created, before the pool
+ * starts; an application that defines the pool bean itself also takes over its migration.
  *
  * <p>Runs after the coordinator's auto-configuration (whose {@code XaResourceChain} bean decorates every participant) and
  * before Boot's DataSource, JdbcTemplate, Flyway, Artemis and JMS auto-configurations, which then back off because the
@@ -25,10 +28,7 @@ import org.springframework.context.annotation.Import;
  * are declared (see {@link ParticipantsEnvironmentPostProcessor}).
  */
 @AutoConfiguration(
-        afterName = {
-                "dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration",
-                // The coordinator's auto-configuration before its move to the autoconfigure package.
-                "dev.twophase.coordinator.internal.TwophaseCoordinatorAutoConfiguration" },
+        after = TwophaseCoordinatorAutoConfiguration.class,
         beforeName = {
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration",

@@ -3,12 +3,15 @@ package dev.twophase.participants.mysql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 
 import javax.sql.XADataSource;
+import javax.transaction.xa.Xid;
 
 import com.mysql.cj.jdbc.MysqlXADataSource;
 
 import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.participants.JdbcParticipantSettings;
 import dev.twophase.participants.JdbcTechnology;
 import dev.twophase.participants.internal.Endpoint;
@@ -91,7 +94,7 @@ public final class MySqlTechnology implements JdbcTechnology {
 
     @Override
     public java.util.List<String> preparedBranches(java.sql.Connection connection) throws SQLException {
-        return recoveredXids(connection).stream().map(RecoveredXid::toString).toList();
+        return recoveredXids(connection).stream().map(PlainXid::toString).toList();
     }
 
     /**
@@ -99,18 +102,28 @@ public final class MySqlTechnology implements JdbcTechnology {
      * {@code gtrid_length} and {@code bqual_length} here, because MariaDB has no
      * {@code CONVERT XID}. Note that the list is server-wide, not per database.
      */
-    public static java.util.List<RecoveredXid> recoveredXids(java.sql.Connection connection) throws SQLException {
-        java.util.List<RecoveredXid> xids = new java.util.ArrayList<>();
+    public static java.util.List<PlainXid> recoveredXids(java.sql.Connection connection) throws SQLException {
+        java.util.List<PlainXid> xids = new java.util.ArrayList<>();
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("XA RECOVER")) {
             while (rs.next()) {
                 int gtridLength = rs.getInt("gtrid_length");
                 int bqualLength = rs.getInt("bqual_length");
                 byte[] data = rs.getBytes("data");
-                xids.add(new RecoveredXid(rs.getInt("formatID"), java.util.Arrays.copyOfRange(data, 0, gtridLength),
+                xids.add(new PlainXid(rs.getInt("formatID"), java.util.Arrays.copyOfRange(data, 0, gtridLength),
                         java.util.Arrays.copyOfRange(data, gtridLength, gtridLength + bqualLength)));
             }
         }
         return xids;
+    }
+
+    /**
+     * The branch in the form {@code XA COMMIT} and {@code XA ROLLBACK} take, {@code X'..',X'..',format}:
+     * hex literals, so any bytes (and no quoting) are safe, e.g. {@code "XA ROLLBACK " + xaSql(xid)}.
+     */
+    public static String xaSql(Xid xid) {
+        HexFormat hex = HexFormat.of();
+        return "X'" + hex.formatHex(xid.getGlobalTransactionId()) + "',X'" + hex.formatHex(xid.getBranchQualifier()) + "',"
+                + xid.getFormatId();
     }
 
     /** Why this server version cannot take part safely, or {@code null}. */

@@ -23,9 +23,9 @@ import jakarta.jms.XAQueueConnectionFactory;
 import jakarta.jms.XASession;
 
 import dev.twophase.coordinator.fault.FaultInjector;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.participants.TestChains;
-import dev.twophase.participants.mysql.RecoveredXid;
 
 /** The broker participant's factory is wrapped, and the wrapper reaches a real Artemis broker's XA branch. */
 class ArtemisFaultInjectionTest {
@@ -56,7 +56,7 @@ class ArtemisFaultInjectionTest {
                     XASession session = connection.createXASession()) {
                 XAResource resource = session.getXAResource();
                 assertThat(resource.isSameRM(resource)).as("Artemis compares its own session types; the wrapper must unwrap").isTrue();
-                Xid xid = new RecoveredXid(4660, bytes("fault-test.1"), bytes("fault-test.1.1"));
+                Xid xid = PlainXid.of(4660, "fault-test.1", "fault-test.1.1");
                 resource.start(xid, XAResource.TMNOFLAGS);
                 session.getSession().createProducer(session.getSession().createQueue("fault-test"))
                         .send(session.getSession().createTextMessage("prepared, then rolled back"));
@@ -75,9 +75,5 @@ class ArtemisFaultInjectionTest {
                 assertThat(injector.fired()).last().satisfies(f -> assertThat(f.xid()).startsWith("fault-test.1/fault-test.1.1"));
             }
         }
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

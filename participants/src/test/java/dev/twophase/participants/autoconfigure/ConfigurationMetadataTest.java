@@ -18,7 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The configuration metadata that spring-boot-configuration-processor writes into the coordinator's and the
  * participants' jars documents every {@code twophase.*} key, so that IDEs complete and explain them. For the
- * map-valued {@code twophase.participants.jdbc} and {@code .jms}, the metadata describes the map property itself.
+ * map-valued {@code twophase.participants.jdbc} and {@code .jms}, the metadata describes the map property itself. Descriptions come from the @param javadoc of the
+ * properties records, so they are written as plain text.
  */
 class ConfigurationMetadataTest {
 
@@ -39,7 +40,7 @@ class ConfigurationMetadataTest {
         }
 
         assertThat(descriptions).containsKeys("twophase.participants.jdbc", "twophase.participants.jms",
-                "twophase.coordinator.tm-name", "twophase.coordinator.log-dir", "twophase.coordinator.recovery-participants",
+                "twophase.coordinator.enabled", "twophase.coordinator.tm-name", "twophase.coordinator.log-dir", "twophase.coordinator.recovery-participants",
                 "twophase.console.enabled", "twophase.faults.enabled");
         List<String> undocumented = new ArrayList<>();
         descriptions.forEach((name, description) -> {
@@ -48,5 +49,7 @@ class ConfigurationMetadataTest {
             }
         });
         assertThat(undocumented).as("twophase.* properties without a description").isEmpty();
+        // IDEs show the text as it is: javadoc tags would appear verbatim.
+        assertThat(descriptions).allSatisfy((name, description) -> assertThat(description).as(name).doesNotContain("{@"));
     }
 }

@@ -132,6 +132,42 @@ class TwophaseParticipantsAutoConfigurationTest {
     }
 
     @Test
+    void aBeanOfTheApplicationWithAParticipantsNameButAnotherTypeIsRefused() {
+        twoDatabasesAndABroker().withUserConfiguration(OrdersService.class).run(ctx -> {
+            TwophaseStartupException e = startupFailure(ctx);
+            assertThat(e.subject()).isEqualTo("participant 'orders' (twophase.participants.jdbc.orders)");
+            assertThat(e.getMessage()).contains("bean named 'orders' of type java.lang.StringBuilder, which is not a DataSource");
+        });
+    }
+
+    @Test
+    void twoEmbeddedBrokersGetTheirOwnInVmServers() {
+        runner().withPropertyValues(
+                "twophase.participants.jms.events.embedded.enabled=true",
+                "twophase.participants.jms.events.embedded.data-dir=" + dir.resolve("events"),
+                "twophase.participants.jms.audit.embedded.enabled=true",
+                "twophase.participants.jms.audit.embedded.data-dir=" + dir.resolve("audit")).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean("eventsBroker", ArtemisBroker.class).inVmUrl()).isEqualTo("vm://0");
+            assertThat(ctx.getBean("auditBroker", ArtemisBroker.class).inVmUrl()).isEqualTo("vm://1");
+            assertThat(ctx.getBeansOfType(JmsTemplate.class)).containsOnlyKeys("eventsJmsTemplate", "auditJmsTemplate");
+            TransactionTemplate tx = new TransactionTemplate(ctx.getBean(PlatformTransactionManager.class));
+            JmsTemplate events = ctx.getBean("eventsJmsTemplate", JmsTemplate.class);
+            JmsTemplate audit = ctx.getBean("auditJmsTemplate", JmsTemplate.class);
+            events.setReceiveTimeout(2_000);
+            audit.setReceiveTimeout(2_000);
+            tx.executeWithoutResult(st -> {
+                events.convertAndSend("q", "to events");
+                audit.convertAndSend("q", "to audit");
+            });
+            Object fromEvents = tx.execute(st -> events.receiveAndConvert("q"));
+            Object fromAudit = tx.execute(st -> audit.receiveAndConvert("q"));
+            assertThat(fromEvents).isEqualTo("to events");
+            assertThat(fromAudit).isEqualTo("to audit");
+        });
+    }
+
+    @Test
     void flywayMigratesTheVendorsFolderWithThePlaceholdersBeforeThePoolStarts() {
         twoDatabasesAndABroker().run(ctx -> {
             assertThat(ctx).hasNotFailed();
@@ -268,6 +304,14 @@ class TwophaseParticipantsAutoConfigurationTest {
         Injected injected(@Qualifier("billing") DataSource billing, @Qualifier("orders") JdbcTemplate ordersTemplate,
                 @Qualifier("events") ConnectionFactory events, @Qualifier("events") JmsTemplate eventsTemplate) {
             return new Injected(billing, ordersTemplate, events, eventsTemplate);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OrdersService {
+        @Bean
+        StringBuilder orders() {
+            return new StringBuilder("not a data source");
         }
     }
 

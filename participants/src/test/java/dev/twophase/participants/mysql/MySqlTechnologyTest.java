@@ -7,12 +7,20 @@ import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
 import dev.twophase.coordinator.TwophaseStartupException;
+import dev.twophase.coordinator.xa.PlainXid;
 import dev.twophase.participants.JdbcParticipantSettings;
 
 class MySqlTechnologyTest {
 
     private static final JdbcParticipantSettings BANK_B =
             JdbcParticipantSettings.of("bank-b", "jdbc:mysql://db:3306/bank_b", "app", "secret");
+
+    @Test
+    void xaSqlNamesTheBranchWithHexLiteralsSoAnyBytesNeedNoQuoting() {
+        PlainXid xid = new PlainXid(4660, "it-1.1'".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {0, (byte) 0xff});
+
+        assertThat(MySqlTechnology.xaSql(xid)).isEqualTo("X'69742d312e3127',X'00ff',4660");
+    }
 
     @Test
     void refusesMariaDbBefore105BecauseItDropsPreparedBranchesOnDisconnect() {

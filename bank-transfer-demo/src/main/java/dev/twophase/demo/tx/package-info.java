@@ -1,0 +1,6 @@
+/**
+ * Transaction helpers shared by the flows: {@link dev.twophase.demo.tx.DeadlockRetry} runs a whole
+ * transaction again when the database chose it as a deadlock victim. Only for work that starts its
+ * own transaction; depends on Spring's exception hierarchy, nothing of the flows.
+ */
+package dev.twophase.demo.tx;
