@@ -23,16 +23,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Authentication and role checks of the remote console: a {@link JMXAuthenticator} over the
  * configured users, and an {@link MBeanServerForwarder} that lets the {@code monitor} role only
- * read. Refusals are logged (user, operation) and answered with a {@link SecurityException}
+ * list MBean names and read the console's own {@code dev.twophase} MBeans. Refusals are logged (user, operation) and answered with a {@link SecurityException}
  * that names the role needed.
  */
 final class ConsoleAccess {
 
     private static final Logger log = LoggerFactory.getLogger("dev.twophase.audit");
 
-    /** MBeanServer methods that only read. */
-    private static final Set<String> READS = Set.of("getAttribute", "getAttributes", "getMBeanInfo", "queryMBeans",
-            "queryNames", "isRegistered", "getMBeanCount", "getDefaultDomain", "getDomains", "isInstanceOf",
+    /** MBeanServer methods that only list names: allowed to {@code monitor} everywhere. */
+    private static final Set<String> LISTINGS = Set.of("queryMBeans", "queryNames", "isRegistered", "getMBeanCount",
+            "getDefaultDomain", "getDomains");
+
+    /**
+     * MBeanServer methods that read one MBean: allowed to {@code monitor} on the console's own
+     * {@code dev.twophase} MBeans only. Elsewhere they would show the JVM's system properties and command
+     * line ({@code java.lang:type=Runtime}), where a password given as an argument can be read.
+     */
+    private static final Set<String> CONSOLE_READS = Set.of("getAttribute", "getAttributes", "getMBeanInfo", "isInstanceOf",
             "getObjectInstance", "addNotificationListener", "removeNotificationListener");
 
     private ConsoleAccess() {
@@ -111,14 +118,23 @@ final class ConsoleAccess {
             if (role == ConsoleRole.OPERATOR) {
                 return;
             }
-            if (role == ConsoleRole.MONITOR && (READS.contains(method) || method.equals("invoke") && isConsoleRead(args))) {
+            if (role == ConsoleRole.MONITOR && (LISTINGS.contains(method)
+                    || CONSOLE_READS.contains(method) && inConsoleDomain(args)
+                    || method.equals("invoke") && isConsoleRead(args))) {
                 return;
             }
             String user = subject.getPrincipals(JMXPrincipal.class).stream().map(JMXPrincipal::getName).findFirst().orElse("?");
-            String what = method.equals("invoke") && args != null && args.length > 1 ? "invoke " + args[1] + " on " + args[0] : method;
+            String what = method.equals("invoke") && args != null && args.length > 1 ? "invoke " + args[1] + " on " + args[0]
+                    : CONSOLE_READS.contains(method) && args != null && args.length > 0 ? method + " on " + args[0] : method;
             log.warn("AUDIT remote console refused {} to user '{}' (role {})", what, user, role == null ? "none" : role.label());
             throw new SecurityException("Access denied: user '" + user + "' has the " + (role == null ? "no" : role.label())
-                    + " role, which may not " + what + "; that needs the operator role");
+                    + " role, which may not " + what + "; that needs the operator role"
+                    + (role == ConsoleRole.MONITOR ? " (monitor reads only the " + ConsoleNames.DOMAIN + " MBeans)" : ""));
+        }
+
+        private static boolean inConsoleDomain(Object[] args) {
+            return args != null && args.length > 0 && args[0] instanceof ObjectName name && !name.isPattern()
+                    && ConsoleNames.DOMAIN.equals(name.getDomain());
         }
 
         private static boolean isConsoleRead(Object[] args) {

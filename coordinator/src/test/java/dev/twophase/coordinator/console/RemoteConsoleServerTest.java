@@ -94,6 +94,11 @@ class RemoteConsoleServerTest {
                     .hasMessageContaining("operator role");
             assertThatThrownBy(() -> mbeans.invoke(new ObjectName("java.lang:type=Memory"), "gc", null, null))
                     .isInstanceOf(SecurityException.class);
+            ObjectName runtime = new ObjectName("java.lang:type=Runtime");
+            assertThat(mbeans.isRegistered(runtime)).as("names may be listed").isTrue();
+            assertThatThrownBy(() -> mbeans.getAttribute(runtime, "SystemProperties")).as("the command line and its passwords")
+                    .isInstanceOf(SecurityException.class).hasMessageContaining("monitor reads only the dev.twophase MBeans");
+            assertThatThrownBy(() -> mbeans.getMBeanInfo(runtime)).isInstanceOf(SecurityException.class);
             assertThatThrownBy(() -> mbeans.unregisterMBean(PROBE)).isInstanceOf(SecurityException.class);
         }
         assertThat(probe.committed).isNull();
