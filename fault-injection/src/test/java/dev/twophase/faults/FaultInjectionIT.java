@@ -72,6 +72,7 @@ class FaultInjectionIT {
     @BeforeAll
     static void startTheChain() throws Exception {
         workDir = Path.of(System.getProperty("twophase.faults.work-dir", "target/fault-runs")).toAbsolutePath().resolve("run-" + PID);
+        matrix.journalTo(workDir.getParent().resolve("matrix-progress.tsv"));
         bankA.reset();
         bankB.reset();
         broker = ArtemisBrokerProcess.start(workDir.resolve("broker"));
@@ -470,7 +471,12 @@ class FaultInjectionIT {
         assumeSoak();
         Random random = soakRandom();
         List<String> points = List.of("BEFORE_PREPARE", "AFTER_PREPARE", "BEFORE_COMMIT", "AFTER_COMMIT");
+        long stopAt = soakMinutes() > 0 ? System.nanoTime() + Duration.ofMinutes(soakMinutes()).toNanos() : Long.MAX_VALUE;
         for (int round = 1; round <= soakRounds(); round++) {
+            if (System.nanoTime() - stopAt > 0) {
+                System.out.printf("[fault-injection] soak: stopped after %d rounds, its %d minutes are up%n", round - 1, soakMinutes());
+                break;
+            }
             String point = points.get(random.nextInt(points.size()));
             String participant = PARTICIPANTS.get(random.nextInt(PARTICIPANTS.size()));
             int skip = random.nextInt(20);
@@ -593,6 +599,11 @@ class FaultInjectionIT {
     static int soakRounds() {
         String value = System.getProperty("twophase.soak.rounds", "0");
         return value.isBlank() ? 0 : Integer.parseInt(value.strip());
+    }
+
+    /** A time budget for the soak (-Dtwophase.soak.minutes); 0, the default, runs every round. */
+    static long soakMinutes() {
+        return Long.getLong("twophase.soak.minutes", 0);
     }
 
     static void assumeSoak() {

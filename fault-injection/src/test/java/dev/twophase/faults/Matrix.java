@@ -7,16 +7,39 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The suite's result table: one row per scenario, printed at the end and written to a file. */
+/**
+ * The suite's result table: one row per scenario, printed at the end and written to a file. Each
+ * row is also appended to a progress file as soon as it is added, so that a long soak that is
+ * stopped early still leaves its rows behind.
+ */
 final class Matrix {
 
     record Row(String scenario, String expected, String observed, double secondsToRecover, boolean passed, String note) {
     }
 
     private final List<Row> rows = new ArrayList<>();
+    private Path progress;
+
+    /** Appends every row added from now on to {@code file}, one tab-separated line each. */
+    synchronized void journalTo(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "scenario\texpected\tobserved\trecover_s\tresult\tnote\n", StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        progress = file;
+    }
 
     synchronized void add(Row row) {
         rows.add(row);
+        if (progress != null) {
+            String line = String.join("\t", row.scenario(), row.expected(), row.observed(),
+                    Double.isNaN(row.secondsToRecover()) ? "-" : String.format("%.1f", row.secondsToRecover()),
+                    row.passed() ? "ok" : "FAIL", row.note()) + "\n";
+            try {
+                Files.writeString(progress, line, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                System.err.println("[fault-injection] cannot append to " + progress + ": " + e);
+            }
+        }
     }
 
 
