@@ -57,6 +57,11 @@ class FaultInjectionIT {
     static final String FLOW_TRANSACTIONS = ":spans=bank-a+bank-b+broker";
     static final int CLIENTS = 4;
     static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * A resource-fault scenario fails when recovery takes longer than this, counted from the moment
+     * the participant accepts connections again until recovery is complete and every check passes.
+     */
+    static final double RESOURCE_FAULT_BOUND_SECONDS = 10.0;
     static final Pattern HALT_LINE = Pattern.compile("TWOPHASE FAULT HALT at \\w+ of [\\w-]+ xid=([^/\\s]+)/");
 
     static final DatabaseProbe bankA = DatabaseProbe.postgres();
@@ -179,15 +184,17 @@ class FaultInjectionIT {
         }
         app = config.start();
         app.awaitRecovered(restartedAt, RECOVERY_TIMEOUT);
-        settleAndCheck(name, crash, expected, restartedAt, results);
+        settleAndCheck(name, crash, expected, restartedAt, Double.NaN, results);
     }
 
     /**
      * Checks the crashed transaction's outcome, the invariants and that nothing is left prepared,
      * and adds the matrix row; its seconds to recover run from {@code since} (System.nanoTime: the
-     * restart, or the resource fault) until all of that holds.
+     * restart, or the participant's return after a resource fault) until all of that holds, and
+     * must not exceed {@code boundSeconds} (NaN: no bound).
      */
-    void settleAndCheck(String name, Crash crash, Outcome expected, long since, List<Load.Result> results) throws Exception {
+    void settleAndCheck(String name, Crash crash, Outcome expected, long since, double boundSeconds, List<Load.Result> results)
+            throws Exception {
         // First let recovery finish and the events drain: a branch still prepared reads as absent.
         List<String> inDoubt = awaitNothingInDoubt();
         JsonNode report = awaitConsistent();
@@ -203,13 +210,16 @@ class FaultInjectionIT {
             detail = presence.toString();
         }
         double seconds = (System.nanoTime() - since) / 1e9;
-        boolean passed = observed == expected && inDoubt.isEmpty() && consistent;
-        String note = (consistent ? "" : "INCONSISTENT ") + (inDoubt.isEmpty() ? "" : "in doubt: " + inDoubt + " ")
+        boolean inTime = Double.isNaN(boundSeconds) || seconds <= boundSeconds;
+        boolean passed = observed == expected && inDoubt.isEmpty() && consistent && inTime;
+        String note = (inTime ? "" : String.format("OVER ITS %.0f s BOUND ", boundSeconds))
+                + (consistent ? "" : "INCONSISTENT ") + (inDoubt.isEmpty() ? "" : "in doubt: " + inDoubt + " ")
                 + "(" + results.size() + " requests, " + results.stream().filter(r -> r.status() == -1).count() + " unanswered)";
         record(name, expected, observed, seconds, passed, note);
         assertThat(observed).as("%s: crashed transaction %s (%s)", name, crash.gtrid(), detail).isEqualTo(expected);
         assertThat(inDoubt).as("%s: branches left prepared", name).isEmpty();
         assertThat(consistent).as("%s: consistency report %s", name, report).isTrue();
+        assertThat(inTime).as("%s: recovered in %.1f s, bound %.0f s", name, seconds, boundSeconds).isTrue();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -270,13 +280,14 @@ class FaultInjectionIT {
         String gtrid = awaitFiredGtrid();
         Crash crash = new Crash(gtrid, Flow.ORDER, Event.publishedIn(app.logText(), gtrid));
         assertThat(answer.statusCode()).as("answer to the order whose prepare voted no: %s", answer.body()).isEqualTo(503);
-        settleAndCheck(name, crash, Outcome.ROLLED_BACK, t0, List.of());
+        settleAndCheck(name, crash, Outcome.ROLLED_BACK, t0, Double.NaN, List.of());
     }
 
     /**
      * Holds up one flow transaction after the commit decision with {@code delayRule}, injects the
      * resource fault while it waits, and checks that the transaction still commits everywhere,
-     * without a restart of the application.
+     * without a restart of the application, within {@link #RESOURCE_FAULT_BOUND_SECONDS} of the
+     * participant's return ({@code fault} returns once the participant accepts connections again).
      */
     void resourceFault(String name, Flow flow, String delayRule, ThrowingRunnable fault) throws Exception {
         assumeSelected(name);
@@ -285,20 +296,20 @@ class FaultInjectionIT {
         app.arm(delayRule + FLOW_TRANSACTIONS);
         Load load = Load.start(app, List.of(flow), CLIENTS, runId);
         String gtrid;
-        long faultAt;
+        long backAt;
         List<Load.Result> results;
         try {
             gtrid = awaitFiredGtrid();
-            faultAt = System.nanoTime();
             fault.run();
+            backAt = System.nanoTime();
             Thread.sleep(1000);
         } finally {
             results = load.stop();
         }
         Crash crash = new Crash(gtrid, flow, Event.publishedIn(app.logText(), gtrid));
         assertThat(app.isAlive()).as("the application survives a resource fault").isTrue();
-        app.awaitRecovered(faultAt, RECOVERY_TIMEOUT);
-        settleAndCheck(name, crash, Outcome.COMMITTED, faultAt, results);
+        app.awaitRecovered(backAt, RECOVERY_TIMEOUT);
+        settleAndCheck(name, crash, Outcome.COMMITTED, backAt, RESOURCE_FAULT_BOUND_SECONDS, results);
     }
 
     /** Stops the running application (gracefully) and starts it again with another config. */

@@ -37,24 +37,52 @@ final class LocalServices {
         awaitJdbc(TestServers.postgres());
     }
 
-    /** Stops MariaDB (clean shutdown: prepared XA branches survive, since 10.5) and starts it again. */
+    /**
+     * Stops MariaDB (clean shutdown: prepared XA branches survive, since 10.5) and starts it again.
+     * Only the server the tests use: it is found by the pid file it reports, so another mariadbd on
+     * this machine (a second instance on another port) is neither waited for nor mistaken for it.
+     */
     static void restartMariaDb() {
+        String pidFile = mariaDbPidFile();
+        long pid = readPid(pidFile);
         try {
             run(List.of(onPath("mariadb-admin") ? "mariadb-admin" : "mysqladmin", "-h", "127.0.0.1", "-uroot", "shutdown"));
             // The shutdown command returns before the server has exited; starting now would find it
             // still running (--oknodo) and do nothing, and then it would be gone.
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (mariaDbRunning() || portOpen(3306)) {
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || portOpen(3306)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("MariaDB did not stop within 60 s");
+                    throw new IllegalStateException("MariaDB (pid " + pid + ") did not stop within 60 s");
                 }
                 sleep(100);
             }
         } finally {
             // Whatever happened above, leave the machine's MariaDB running.
-            run(List.of("start-stop-daemon", "--start", "--oknodo", "--background", "--exec", "/usr/sbin/mariadbd"));
+            run(List.of("start-stop-daemon", "--start", "--oknodo", "--background", "--pidfile", pidFile, "--exec", "/usr/sbin/mariadbd"));
         }
         awaitJdbc(TestServers.mysql());
+    }
+
+    /** The pid file of the MariaDB server the tests use, as it reports it. */
+    private static String mariaDbPidFile() {
+        TestServers.Jdbc server = TestServers.mysql();
+        try (Connection c = DriverManager.getConnection(server.url(), server.username(), server.password());
+                var st = c.createStatement();
+                var rs = st.executeQuery("SELECT @@pid_file, @@datadir")) {
+            rs.next();
+            // A relative pid file is relative to the data directory.
+            return Path.of(rs.getString(2)).resolve(rs.getString(1)).toString();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot ask MariaDB for its pid file", e);
+        }
+    }
+
+    private static long readPid(String pidFile) {
+        try {
+            return Long.parseLong(Files.readString(Path.of(pidFile)).strip());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read MariaDB's pid from " + pidFile, e);
+        }
     }
 
     private static boolean portOpen(int port) {
@@ -64,11 +92,6 @@ final class LocalServices {
         } catch (IOException refused) {
             return false;
         }
-    }
-
-    private static boolean mariaDbRunning() {
-        return ProcessHandle.allProcesses()
-                .anyMatch(p -> p.info().command().map(c -> c.endsWith("/mariadbd") || c.endsWith("/mysqld")).orElse(false));
     }
 
     private static void awaitJdbc(TestServers.Jdbc server) {

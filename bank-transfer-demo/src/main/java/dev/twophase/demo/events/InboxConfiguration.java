@@ -25,6 +25,7 @@ import jakarta.jms.ConnectionFactory;
 class InboxConfiguration {
 
     static final String DEFAULT_CONCURRENCY = "1-4";
+    static final long RECOVERY_INTERVAL_MS = 1000;
 
     private final String concurrency;
 
@@ -65,6 +66,9 @@ class InboxConfiguration {
         container.setMessageListener(listener);
         // Well under the JTA timeout, so an idle poll never times the transaction out.
         container.setReceiveTimeout(1000);
+        // After the broker or bank A was lost, try again every second (Spring's default is 5 s), so
+        // events published before the fault are consumed within a second of the participant's return.
+        container.setRecoveryInterval(RECOVERY_INTERVAL_MS);
         container.setConcurrency(concurrency);
         container.setBeanName(queue + "-inbox");
         return container;

@@ -2,6 +2,7 @@ package dev.twophase.demo.likes;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.tx.DeadlockRetry;
+import dev.twophase.demo.tx.FlowTransactions;
 
 /**
  * Wires the like flow onto the participants: articles in bank A, likes and quotas in bank B,
@@ -43,7 +45,9 @@ class LikeConfiguration {
         return new LikeService(new LikeLedger(bankB),
                 new DailyQuota(bankB, properties.dailyQuota(), clock.getIfAvailable(Clock::systemUTC), requiresNew(transactionManager)),
                 new ArticleStore(bankA), new LikeEvents(events),
-                new TransactionTemplate(transactionManager), new DeadlockRetry(DEADLOCK_RETRIES, DEADLOCK_BACKOFF, onRetry));
+                new FlowTransactions(transactionManager, List.of(LikeRejectedException.class),
+                        FlowTransactions.retryCounter(registry, "like")),
+                new DeadlockRetry(DEADLOCK_RETRIES, DEADLOCK_BACKOFF, onRetry));
     }
 
     private static TransactionTemplate requiresNew(PlatformTransactionManager transactionManager) {

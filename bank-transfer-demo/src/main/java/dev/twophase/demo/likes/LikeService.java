@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.tx.DeadlockRetry;
+import dev.twophase.demo.tx.FlowTransactions;
 import dev.twophase.demo.likes.LikeLedger.Action;
 import dev.twophase.demo.likes.LikeRejectedException.Reason;
 
@@ -35,10 +35,10 @@ public class LikeService {
     private final DailyQuota quota;
     private final ArticleStore articles;
     private final LikeEvents events;
-    private final TransactionTemplate tx;
+    private final FlowTransactions tx;
     private final DeadlockRetry retry;
 
-    LikeService(LikeLedger likes, DailyQuota quota, ArticleStore articles, LikeEvents events, TransactionTemplate tx,
+    LikeService(LikeLedger likes, DailyQuota quota, ArticleStore articles, LikeEvents events, FlowTransactions tx,
             DeadlockRetry retry) {
         this.likes = likes;
         this.quota = quota;

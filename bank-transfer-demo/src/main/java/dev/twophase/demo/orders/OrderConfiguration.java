@@ -12,6 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.tx.DeadlockRetry;
+import dev.twophase.demo.tx.FlowTransactions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,7 +36,8 @@ class OrderConfiguration {
                 .description("Order transactions run again after losing a deadlock or lock wait")
                 .register(meters);
         return new OrderService(new ProductStock(bankA), new OrderBook(bankB),
-                new OrderEvents(events), new TransactionTemplate(transactionManager), properties, retries,
+                new OrderEvents(events), new FlowTransactions(transactionManager, OrderService.EXPECTED,
+                        FlowTransactions.retryCounter(meters, "order")), properties, retries,
                 new DeadlockRetry(3, Duration.ofMillis(20), lockRetries::increment));
     }
 }

@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.orders.OrderRejectedException.Reason;
 import dev.twophase.demo.tx.DeadlockRetry;
+import dev.twophase.demo.tx.FlowTransactions;
 import io.micrometer.core.instrument.Counter;
 
 /**
@@ -41,12 +41,15 @@ public class OrderService {
     private final ProductStock products;
     private final OrderBook orders;
     private final OrderEvents events;
-    private final TransactionTemplate tx;
+    /** What the order's work throws on purpose: rejections, and the version conflict that {@link #order} retries. */
+    static final List<Class<? extends RuntimeException>> EXPECTED = List.of(OrderRejectedException.class, VersionConflict.class);
+
+    private final FlowTransactions tx;
     private final OrderProperties properties;
     private final Counter optimisticRetries;
     private final DeadlockRetry lockRetry;
 
-    OrderService(ProductStock products, OrderBook orders, OrderEvents events, TransactionTemplate tx,
+    OrderService(ProductStock products, OrderBook orders, OrderEvents events, FlowTransactions tx,
             OrderProperties properties, Counter optimisticRetries, DeadlockRetry lockRetry) {
         this.products = products;
         this.orders = orders;

@@ -10,13 +10,13 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.twophase.demo.bank.AccountRef;
 import dev.twophase.demo.bank.Bank;
 import dev.twophase.demo.bank.BankLedger;
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.transfer.TransferRejectedException.Reason;
+import dev.twophase.demo.tx.FlowTransactions;
 
 /**
  * Moves money between accounts of bank A and bank B: debit, credit, one ledger row on each side,
@@ -30,9 +30,9 @@ public class TransferService {
     private final Map<Bank, BankLedger> banks;
     private final TransferRegistry registry;
     private final TransferEvents events;
-    private final TransactionTemplate tx;
+    private final FlowTransactions tx;
 
-    TransferService(Map<Bank, BankLedger> banks, TransferRegistry registry, TransferEvents events, TransactionTemplate tx) {
+    TransferService(Map<Bank, BankLedger> banks, TransferRegistry registry, TransferEvents events, FlowTransactions tx) {
         this.banks = banks;
         this.registry = registry;
         this.events = events;

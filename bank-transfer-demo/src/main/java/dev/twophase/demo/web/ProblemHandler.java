@@ -5,35 +5,35 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.validation.FieldError;
-import org.springframework.web.HttpMediaTypeNotAcceptableException;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.web.bind.MissingServletRequestParameterException;
-import org.springframework.web.context.request.ServletWebRequest;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.NoHandlerFoundException;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
-import org.springframework.web.bind.MethodArgumentNotValidException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-
-import org.springframework.dao.DataAccessException;
 import org.springframework.jms.JmsException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.HeuristicCompletionException;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.UnexpectedRollbackException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import dev.twophase.demo.tx.TransactionRolledBackException;
 
 /**
  * Every error as RFC 9457 problem+json. Problem types are {@code /problems/<slug>}; docs/api.md
@@ -78,8 +78,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * transaction was still undecided: Spring rolled back the global transaction.
      */
     @ExceptionHandler({ DataAccessException.class, JmsException.class, UnexpectedRollbackException.class,
-            CannotCreateTransactionException.class })
+            CannotCreateTransactionException.class, TransactionRolledBackException.class })
     ProblemDetail rolledBack(RuntimeException e) {
+        if (e instanceof TransactionRolledBackException) {
+            log.error("Request rolled back on every participant after an unexpected failure of its work", e.getCause());
+        }
         log.warn("Request rolled back on every participant: {} (root cause {})", e.toString(), rootMessage(e));
         ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "rolled-back", "Rolled back",
                 "A participant failed and the transaction was rolled back on every participant; nothing changed,"

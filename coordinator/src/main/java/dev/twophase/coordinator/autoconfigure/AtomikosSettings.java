@@ -29,6 +29,7 @@ public final class AtomikosSettings {
     private final Duration recoveryDeadline;
     private final Set<String> recoveryParticipants;
     private final Duration forgetOrphanedLogEntriesDelay;
+    private final Duration commitRetryInterval;
 
     private AtomikosSettings(TmName tmName, Path logDir, Properties properties, CoordinatorProperties p,
             Set<String> recoveryParticipants) {
@@ -40,6 +41,7 @@ public final class AtomikosSettings {
         this.recoveryDeadline = p.recoveryDeadline();
         this.recoveryParticipants = Collections.unmodifiableSet(recoveryParticipants);
         this.forgetOrphanedLogEntriesDelay = p.forgetOrphanedLogEntriesDelay();
+        this.commitRetryInterval = p.commitRetryInterval();
     }
 
     /**
@@ -173,6 +175,16 @@ public final class AtomikosSettings {
     /** Time after which unfinished startup recovery is overdue ({@code twophase.coordinator.recovery-deadline}). */
     public Duration recoveryDeadline() {
         return recoveryDeadline;
+    }
+
+    /**
+     * How long prompt recovery leaves a branch whose commit is decided to the transaction that is
+     * still completing it: two of Atomikos's commit retries ({@code 2 × commit-retry-interval}).
+     * Past that, recovery commits it itself as soon as the participant answers; both committing is
+     * harmless (the later one gets XAER_NOTA, which Atomikos takes as done).
+     */
+    public Duration phaseTwoGrace() {
+        return commitRetryInterval.multipliedBy(2);
     }
 
     /** XA resources startup recovery must have scanned; empty when none were configured. */

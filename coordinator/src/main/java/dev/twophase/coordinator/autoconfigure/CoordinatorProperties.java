@@ -24,7 +24,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commitRetries how many times a participant whose commit failed (e.g. unreachable) is retried in
  *        the committing thread before the transaction ends with a heuristic hazard and recovery
  *        takes over (Atomikos's oltp_max_retries); the caller waits for these retries
- * @param commitRetryInterval pause between those retries (Atomikos's oltp_retry_interval)
+ * @param commitRetryInterval pause between those retries (Atomikos's oltp_retry_interval); short, so that a
+ *        participant that is back (a restarted database, a reconnected broker) is committed within about a
+ *        second; twice this is also how long prompt recovery leaves such a branch to the committing thread
  * @param forgetOrphanedLogEntriesDelay how long after its transaction's timeout Atomikos keeps a
  *        commit decision whose branches are unresolved before purging it as orphaned
  * @param parallelPhases whether a transaction with several participants prepares them all at once, and
@@ -45,7 +47,7 @@ public record CoordinatorProperties(
         @DefaultValue("60s") Duration recoveryDeadline,
         @DefaultValue List<String> recoveryParticipants,
         @DefaultValue("24h") Duration forgetOrphanedLogEntriesDelay,
-        @DefaultValue("5") int commitRetries,
-        @DefaultValue("10s") Duration commitRetryInterval,
+        @DefaultValue("10") int commitRetries,
+        @DefaultValue("1s") Duration commitRetryInterval,
         @DefaultValue("false") boolean parallelPhases) {
 }

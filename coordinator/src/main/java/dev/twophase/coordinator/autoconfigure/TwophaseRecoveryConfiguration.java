@@ -36,7 +36,8 @@ class TwophaseRecoveryConfiguration {
     PromptRecovery twophasePromptRecovery(CoordinatorIncarnation incarnation, AtomikosSettings settings,
             HeuristicRegistry heuristics) {
         return new PromptRecovery(incarnation, new PromptRecovery.Settings(settings.recoveryInterval(),
-                settings.recoveryDeadline(), settings.defaultTimeout(), settings.recoveryParticipants()), heuristics);
+                settings.recoveryDeadline(), settings.defaultTimeout(), settings.phaseTwoGrace(), settings.recoveryParticipants()),
+                heuristics);
     }
 
     @Configuration(proxyBeanMethods = false)

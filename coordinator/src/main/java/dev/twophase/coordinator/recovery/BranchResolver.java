@@ -58,12 +58,14 @@ public final class BranchResolver {
     private final AtomikosAccess atomikos;
     private final HeuristicRegistry heuristics;
     private final Duration defaultTimeout;
+    private final Duration phaseTwoGrace;
     private final Clock clock;
     private final Map<String, Memory> memories = new HashMap<>();
     private final ParticipantMonitor monitor;
 
     BranchResolver(CoordinatorIncarnation incarnation, AtomikosAccess atomikos, HeuristicRegistry heuristics,
-            Duration defaultTimeout, Clock clock, ParticipantMonitor monitor) {
+            Duration defaultTimeout, Duration phaseTwoGrace, Clock clock, ParticipantMonitor monitor) {
+        this.phaseTwoGrace = phaseTwoGrace;
         this.monitor = monitor;
         this.incarnation = incarnation;
         this.atomikos = atomikos;
@@ -228,7 +230,7 @@ public final class BranchResolver {
                 return new Verdict(Action.COMMIT, "the log holds the commit decision and the transaction has ended"
                         + " in this process without completing it");
             }
-            if (!since.plus(defaultTimeout).isAfter(now)) {
+            if (!since.plus(phaseTwoGrace).isAfter(now)) {
                 return new Verdict(Action.COMMIT, "the log holds the commit decision and phase 2 has been unfinished for "
                         + Duration.between(since, now).toMillis() + " ms");
             }

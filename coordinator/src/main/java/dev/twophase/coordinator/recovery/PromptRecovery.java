@@ -97,14 +97,18 @@ public final class PromptRecovery implements SmartLifecycle {
      * @param interval pause between two passes
      * @param deadline time after start after which unfinished recovery is overdue
      * @param defaultTimeout Atomikos's default transaction timeout
+     * @param phaseTwoGrace how long a branch whose commit is decided is left to its still-live transaction
+     *        (which retries the commit itself) before recovery commits it
      * @param requiredParticipants participants that must have been scanned before recovery can complete
      */
-    public record Settings(Duration interval, Duration deadline, Duration defaultTimeout, Set<String> requiredParticipants) {
+    public record Settings(Duration interval, Duration deadline, Duration defaultTimeout, Duration phaseTwoGrace,
+            Set<String> requiredParticipants) {
 
         public Settings {
             Objects.requireNonNull(interval, "interval");
             Objects.requireNonNull(deadline, "deadline");
             Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+            Objects.requireNonNull(phaseTwoGrace, "phaseTwoGrace");
             requiredParticipants = Set.copyOf(requiredParticipants);
         }
     }
@@ -134,7 +138,8 @@ public final class PromptRecovery implements SmartLifecycle {
         this.atomikos = atomikos;
         this.clock = clock;
         this.monitor = new ParticipantMonitor();
-        this.resolver = new BranchResolver(incarnation, atomikos, heuristics, settings.defaultTimeout(), clock, monitor);
+        this.resolver = new BranchResolver(incarnation, atomikos, heuristics, settings.defaultTimeout(),
+                settings.phaseTwoGrace(), clock, monitor);
         this.ledger = new RecoveryLedger(settings.deadline(), settings.requiredParticipants());
     }
 

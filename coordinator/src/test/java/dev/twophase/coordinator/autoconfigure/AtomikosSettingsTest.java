@@ -86,6 +86,7 @@ class AtomikosSettingsTest {
         assertThat(p.getProperty("com.atomikos.icatch.forget_orphaned_log_entries_delay")).isEqualTo("86400000");
         assertThat(p.getProperty("com.atomikos.icatch.oltp_max_retries")).isEqualTo("5");
         assertThat(p.getProperty("com.atomikos.icatch.oltp_retry_interval")).isEqualTo("10000");
+        assertThat(settings.phaseTwoGrace()).as("two commit retries").isEqualTo(java.time.Duration.ofSeconds(20));
         assertThat(settings.logDir()).isAbsolute();
         assertThat(settings.tmName().value()).isEqualTo("orders-1");
     }

@@ -27,6 +27,8 @@ class PromptRecoveryTest {
     /** When this run's transaction manager started. */
     private static final Instant STARTED = Instant.parse("2026-11-21T10:00:00Z");
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Shorter than the default timeout, so that a test tells which of the two a rule uses. */
+    private static final Duration PHASE_TWO_GRACE = Duration.ofSeconds(2);
 
     private final MutableClock clock = new MutableClock(STARTED.plusSeconds(5));
     private final FakeAtomikos atomikos = new FakeAtomikos();
@@ -153,7 +155,7 @@ class PromptRecoveryTest {
     }
 
     @Test
-    void commitsABranchOfThisRunWhosePhaseTwoHasBeenUnfinishedForTheDefaultTimeout() {
+    void commitsABranchOfThisRunWhosePhaseTwoHasBeenUnfinishedForTheGrace() {
         // e.g. the broker was killed between prepare and commit; the coordinator is still retrying.
         PlainXid y = thisRun(4_500, 1, 3);
         broker.prepared(y);
@@ -162,9 +164,9 @@ class PromptRecoveryTest {
 
         PromptRecovery recovery = started(Set.of());
         recovery.runPass();
-        clock.advance(DEFAULT_TIMEOUT.minusMillis(1));
+        clock.advance(PHASE_TWO_GRACE.minusMillis(1));
         recovery.runPass();
-        assertThat(broker.state(y)).as("seen prepared for just under the default timeout").isEqualTo(State.PREPARED);
+        assertThat(broker.state(y)).as("seen prepared for just under the phase-two grace").isEqualTo(State.PREPARED);
 
         clock.advance(Duration.ofMillis(1));
         recovery.runPass();
@@ -451,7 +453,7 @@ class PromptRecoveryTest {
     }
 
     private static PromptRecovery.Settings settings(String... required) {
-        return new PromptRecovery.Settings(Duration.ofSeconds(2), Duration.ofSeconds(60), DEFAULT_TIMEOUT, Set.of(required));
+        return new PromptRecovery.Settings(Duration.ofSeconds(2), Duration.ofSeconds(60), DEFAULT_TIMEOUT, PHASE_TWO_GRACE, Set.of(required));
     }
 
     /** A branch of a transaction an earlier run created a minute before this run started. */

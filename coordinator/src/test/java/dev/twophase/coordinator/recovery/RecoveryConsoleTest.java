@@ -61,7 +61,7 @@ class RecoveryConsoleTest {
 
     private RecoveryConsole console() {
         recovery = new PromptRecovery(CoordinatorIncarnation.started(TM, STARTED, Set.of()), new PromptRecovery.Settings(
-                Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(10), Set.of()), heuristics, atomikos, clock);
+                Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(2), Set.of()), heuristics, atomikos, clock);
         audit = new AuditLog(dir.resolve("audit.jsonl"), "demo-1");
         console = new RecoveryConsole(recovery, heuristics, new TransactionOutcomes(), audit, new RecoveryConsole.Settings("demo-1",
                 dir, Duration.ofHours(24), Duration.ofMillis(300)), () -> "alice");

@@ -25,7 +25,7 @@ class RecoveryHealthIndicatorTest {
     private final FakeResourceManager bankA = new FakeResourceManager("bankA");
     private final PlainXid earlier = Xids.atomikos("demo-1", STARTED.toEpochMilli() - 1_000, 1, 1);
     private final PromptRecovery recovery = new PromptRecovery(CoordinatorIncarnation.started(TmName.of("demo-1"), STARTED,
-            Set.of()), new PromptRecovery.Settings(Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(10),
+            Set.of()), new PromptRecovery.Settings(Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(2),
                     Set.of("bankA")), new HeuristicRegistry(), atomikos, clock);
     private final RecoveryHealthIndicator indicator = new RecoveryHealthIndicator(recovery, clock);
 

@@ -25,7 +25,7 @@ class RecoveryMetricsTest {
     private final HeuristicRegistry heuristics = new HeuristicRegistry();
     private final FakeResourceManager bankA = new FakeResourceManager("bankA");
     private final PromptRecovery recovery = new PromptRecovery(CoordinatorIncarnation.started(TmName.of("demo-1"), STARTED,
-            Set.of()), new PromptRecovery.Settings(Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(10),
+            Set.of()), new PromptRecovery.Settings(Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(2),
                     Set.of()), heuristics, atomikos, new MutableClock(STARTED.plusSeconds(1)));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 

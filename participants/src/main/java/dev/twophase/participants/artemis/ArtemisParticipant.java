@@ -68,7 +68,7 @@ public final class ArtemisParticipant {
         PoolRefreshingXAConnectionFactory xa = new PoolRefreshingXAConnectionFactory(settings.url(), settings.user(), settings.password());
         applyClientDefaults(xa, settings.url(), CALL_TIMEOUT_MS);
 
-        AtomikosConnectionFactoryBean bean = new AtomikosConnectionFactoryBean();
+        AtomikosConnectionFactoryBean bean = new DeadConnectionReplacingFactoryBean();
         xa.onConnectionLost(bean::refreshPool);
         bean.setUniqueResourceName(settings.name());
         bean.setXaConnectionFactory(chain.wrap(settings.name(), xa));
