@@ -52,6 +52,9 @@ public final class JdbcParticipants {
                 null);
     }
 
+    /** Run on every borrowed connection; valid on PostgreSQL, MySQL/MariaDB and H2. */
+    static final String VALIDATION_QUERY = "SELECT 1";
+
     /**
      * Runs the preflight check and builds the pooled XA data source. The bean is not started:
      * call {@code init()} (Spring does, as the init method) and {@code close()} at shutdown.
@@ -72,6 +75,12 @@ public final class JdbcParticipants {
         bean.setBorrowConnectionTimeout((int) Math.max(1, settings.borrowTimeout().toSeconds()));
         bean.setMaintenanceInterval(60);
         bean.setMaxIdleTime(60);
+        // Validate every borrowed connection with a query, not with isValid(): once the driver's
+        // isValid() throws on a dead connection (pgjdbc does, on a logical handle whose physical
+        // connection a terminated backend closed), Atomikos 6 concludes the driver cannot validate and
+        // stops validating that connection for good, so a dead one is handed out and fails at XA start.
+        // A failed test query always evicts the connection. Same round trip as isValid().
+        bean.setTestQuery(VALIDATION_QUERY);
         // Work outside a JTA transaction must fail, not silently auto-commit.
         bean.setLocalTransactionMode(false);
         return bean;

@@ -25,7 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <ol>
  * <li><b>A lost connection is retried once.</b> When the work failed because a participant's
  * connection was found dead (a PostgreSQL backend terminated, a database restarted, a broker
- * connection closed under the pool: SQLState class 08, {@code SQLRecoverableException},
+ * connection closed under the pool: SQLState class 08 or 57P01-03, {@code SQLRecoverableException},
  * {@code SQLNonTransientConnectionException}, a JMS {@code IllegalStateException}), the whole
  * transaction has been rolled back on every participant and the pool has evicted the connection,
  * so the work runs once more, at once, in a new transaction on fresh connections. A second loss
@@ -43,6 +43,12 @@ public class FlowTransactions extends TransactionTemplate {
     private static final long serialVersionUID = 1L;
     /** Metric: transactions run once more after a lost connection, tagged with the flow. */
     public static final String RETRIES_METRIC = "twophase.flows.connection.retries";
+
+    /**
+     * SQL states of a session the server ended: admin shutdown (a terminated backend, a fast
+     * shutdown), crash shutdown, cannot connect now (PostgreSQL's class 57P).
+     */
+    private static final java.util.Set<String> SERVER_ENDED_SESSION = java.util.Set.of("57P01", "57P02", "57P03");
 
     private static final Logger log = LoggerFactory.getLogger(FlowTransactions.class);
 
@@ -122,7 +128,8 @@ public class FlowTransactions extends TransactionTemplate {
                     || t instanceof jakarta.jms.IllegalStateException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || SERVER_ENDED_SESSION.contains(sql.getSQLState()))) {
                 return true;
             }
         }

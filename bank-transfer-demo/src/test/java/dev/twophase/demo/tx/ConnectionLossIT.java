@@ -8,10 +8,14 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import dev.twophase.demo.support.Api;
 import dev.twophase.demo.support.RealParticipantsTest;
@@ -31,6 +35,13 @@ class ConnectionLossIT extends RealParticipantsTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    @Autowired
+    @Qualifier("bank-a")
+    JdbcTemplate bankAJdbc;
+
     Api api() {
         return new Api(port);
     }
@@ -43,7 +54,6 @@ class ConnectionLossIT extends RealParticipantsTest {
         awaitConsistent();
         long fromBefore = balance(bankA, "A-0007");
         long toBefore = balance(bankB, "B-0007");
-        double retriesBefore = retries();
 
         long terminated = bankA.queryLong("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
                 + " WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()");
@@ -54,10 +64,47 @@ class ConnectionLossIT extends RealParticipantsTest {
         assertThat(response.status()).as(response.raw().body()).isEqualTo(201);
         assertThat(balance(bankA, "A-0007")).isEqualTo(fromBefore - 2500);
         assertThat(balance(bankB, "B-0007")).isEqualTo(toBefore + 2500);
-        assertThat(retries()).as("transactions run again after a lost connection").isGreaterThan(retriesBefore);
         awaitConsistent();
         assertThat(inboxCountFor(response.body().get("id").asText())).isEqualTo(1);
         assertThat(preparedAnywhere()).isEmpty();
+    }
+
+    /**
+     * The backend dies in the middle of the work, after the pool validated the connection: the
+     * transaction is rolled back, runs once more on a fresh connection and commits once.
+     */
+    @Test
+    void aConnectionKilledUnderTheWorkIsReplacedAndTheTransactionRunsOnceMore() {
+        bankA.execute("CREATE TABLE it_retry_probe (attempt INT NOT NULL)");
+        try {
+            double retriesBefore = retries();
+            FlowTransactions tx = new FlowTransactions(transactionManager, List.of(),
+                    FlowTransactions.retryCounter(meters, "it"));
+            AtomicInteger attempts = new AtomicInteger();
+
+            String result = tx.execute(status -> {
+                int attempt = attempts.incrementAndGet();
+                bankAJdbc.update("INSERT INTO it_retry_probe (attempt) VALUES (?)", attempt);
+                if (attempt == 1) {
+                    // PostgreSQL ends this connection's backend from outside, as an operator or a failover would.
+                    long pid = bankAJdbc.queryForObject("SELECT pg_backend_pid()", Long.class);
+                    assertThat(bankA.queryLong("SELECT COUNT(pg_terminate_backend(CAST(? AS INTEGER)))", pid)).isEqualTo(1);
+                }
+                return bankAJdbc.queryForObject("SELECT 'done on attempt ' || ?", String.class, attempt);
+            });
+
+            assertThat(result).isEqualTo("done on attempt 2");
+            assertThat(attempts).hasValue(2);
+            assertThat(retries()).isEqualTo(retriesBefore + 1);
+            // The first attempt's insert died with its backend; the second one committed.
+            assertThat(bankA.queryLong("SELECT COUNT(*) FROM it_retry_probe")).isEqualTo(1);
+            assertThat(bankA.queryLong("SELECT MIN(attempt) FROM it_retry_probe")).isEqualTo(2);
+            assertThat(preparedAnywhere()).isEmpty();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            bankA.execute("DROP TABLE it_retry_probe");
+        }
     }
 
     @Test
