@@ -1,5 +1,6 @@
 package dev.twophase.coordinator.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -10,7 +11,9 @@ import org.springframework.context.annotation.DependsOn;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.twophase.coordinator.metrics.RecoveryMetrics;
+import dev.twophase.coordinator.recovery.CommitAttempts;
 import dev.twophase.coordinator.recovery.CoordinatorIncarnation;
+import dev.twophase.coordinator.recovery.HeuristicGuard;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.recovery.PromptRecovery;
 import dev.twophase.coordinator.recovery.RecoveryHealthIndicator;
@@ -34,10 +37,12 @@ class TwophaseRecoveryConfiguration {
     @ConditionalOnMissingBean
     @DependsOn(AtomikosResourceOrdering.TRANSACTION_SERVICE_BEAN)
     PromptRecovery twophasePromptRecovery(CoordinatorIncarnation incarnation, AtomikosSettings settings,
-            HeuristicRegistry heuristics) {
+            HeuristicRegistry heuristics, ObjectProvider<HeuristicGuard> guard) {
+        // The guard knows which prepared branches still await their transaction's first commit.
+        HeuristicGuard known = guard.getIfAvailable();
         return new PromptRecovery(incarnation, new PromptRecovery.Settings(settings.recoveryInterval(),
                 settings.recoveryDeadline(), settings.defaultTimeout(), settings.phaseTwoGrace(), settings.recoveryParticipants()),
-                heuristics);
+                heuristics, known != null ? known : CommitAttempts.UNKNOWN);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -59,13 +59,15 @@ public final class BranchResolver {
     private final HeuristicRegistry heuristics;
     private final Duration defaultTimeout;
     private final Duration phaseTwoGrace;
+    private final CommitAttempts attempts;
     private final Clock clock;
     private final Map<String, Memory> memories = new HashMap<>();
     private final ParticipantMonitor monitor;
 
     BranchResolver(CoordinatorIncarnation incarnation, AtomikosAccess atomikos, HeuristicRegistry heuristics,
-            Duration defaultTimeout, Duration phaseTwoGrace, Clock clock, ParticipantMonitor monitor) {
+            Duration defaultTimeout, Duration phaseTwoGrace, CommitAttempts attempts, Clock clock, ParticipantMonitor monitor) {
         this.phaseTwoGrace = phaseTwoGrace;
+        this.attempts = attempts;
         this.monitor = monitor;
         this.incarnation = incarnation;
         this.atomikos = atomikos;
@@ -98,7 +100,7 @@ public final class BranchResolver {
                 continue;
             }
             boolean fromBefore = incarnation.ageOf(XidText.gtrid(xid)) == Age.PREVIOUS;
-            Verdict verdict = decide(xid, now, memory.firstSeen.computeIfAbsent(key, k -> now));
+            Verdict verdict = decide(participant, xid, now, memory.firstSeen.computeIfAbsent(key, k -> now));
             switch (verdict.action()) {
                 case COMMIT -> complete(participant, xa, xid, true, verdict.reason(), fromBefore, tally);
                 case ROLLBACK -> complete(participant, xa, xid, false, verdict.reason(), fromBefore, tally);
@@ -215,7 +217,7 @@ public final class BranchResolver {
      *
      * @param since when this process first saw the branch prepared
      */
-    Verdict decide(Xid xid, Instant now, Instant since) {
+    Verdict decide(String participant, Xid xid, Instant now, Instant since) {
         String gtrid = XidText.gtrid(xid);
         Age age = incarnation.ageOf(gtrid);
         boolean live = atomikos.hasLiveCoordinator(gtrid);
@@ -230,7 +232,10 @@ public final class BranchResolver {
                 return new Verdict(Action.COMMIT, "the log holds the commit decision and the transaction has ended"
                         + " in this process without completing it");
             }
-            if (!since.plus(phaseTwoGrace).isAfter(now)) {
+            // Only once the transaction's own first commit of this branch was tried: before that, a commit
+            // by recovery would make that first commit read XAER_NOTA, a false heuristic (HeuristicGuard).
+            Duration margin = attempts.awaitingFirstCommit(participant, xid) ? defaultTimeout : phaseTwoGrace;
+            if (!since.plus(margin).isAfter(now)) {
                 return new Verdict(Action.COMMIT, "the log holds the commit decision and phase 2 has been unfinished for "
                         + Duration.between(since, now).toMillis() + " ms");
             }

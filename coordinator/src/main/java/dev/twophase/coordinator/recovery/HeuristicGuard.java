@@ -34,8 +34,8 @@ import dev.twophase.coordinator.xa.XidText;
  * process is judged: a retry after an unclear failure (e.g. {@code XAER_RMFAIL}, when the commit
  * may have happened) and a commit replayed by recovery pass {@code XAER_NOTA} through unchanged.
  * A branch committed by someone else between prepare and this first commit would be misread as
- * rolled back; twophase's recovery waits for the default timeout before touching a branch of a
- * live transaction, so that would take a commit held up for that long. {@code XAER_NOTA} on a
+ * rolled back; so twophase's recovery asks {@link #awaitingFirstCommit} and leaves such a branch
+ * of a live transaction alone for the default timeout. {@code XAER_NOTA} on a
  * rollback is what a rollback wants and is passed through.
  *
  * <p>Wrap each XAResource once and hand out that wrapper for as long as the XAResource lives:
@@ -44,7 +44,7 @@ import dev.twophase.coordinator.xa.XidText;
  * more than {@value #FORGET_AFTER_HOURS} hours ago without a commit or rollback through a guard
  * are forgotten. Thread-safe.
  */
-public final class HeuristicGuard implements XaResourceLink {
+public final class HeuristicGuard implements XaResourceLink, CommitAttempts {
 
     static final int FORGET_AFTER_HOURS = 1;
     private static final int PRUNE_ABOVE = 10_000;
@@ -56,6 +56,13 @@ public final class HeuristicGuard implements XaResourceLink {
     /** A guard that records into {@code registry}; one guard per coordinator, shared by all its participants. */
     public HeuristicGuard(HeuristicRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Whether the branch was prepared through a guard of {@code participant} and no commit of it has been tried since. */
+    @Override
+    public boolean awaitingFirstCommit(String participant, Xid xid) {
+        Map<XidText.Key, Long> prepared = preparedByParticipant.get(participant);
+        return prepared != null && prepared.containsKey(XidText.key(xid));
     }
 
     /** The chain's link: guards {@code next}, asking {@code vendor} whether a branch is still prepared. */

@@ -128,18 +128,32 @@ public final class PromptRecovery implements SmartLifecycle {
 
     /** Recovery over the Atomikos running in this JVM. */
     public PromptRecovery(CoordinatorIncarnation incarnation, Settings settings, HeuristicRegistry heuristics) {
-        this(incarnation, settings, heuristics, new LiveAtomikos(), Clock.systemUTC());
+        this(incarnation, settings, heuristics, CommitAttempts.UNKNOWN);
+    }
+
+    /**
+     * Recovery over the Atomikos running in this JVM, knowing from {@code attempts} (the
+     * {@link HeuristicGuard}) which branches still await their transaction's first commit.
+     */
+    public PromptRecovery(CoordinatorIncarnation incarnation, Settings settings, HeuristicRegistry heuristics,
+            CommitAttempts attempts) {
+        this(incarnation, settings, heuristics, new LiveAtomikos(), Clock.systemUTC(), attempts);
     }
 
     PromptRecovery(CoordinatorIncarnation incarnation, Settings settings, HeuristicRegistry heuristics,
             AtomikosAccess atomikos, Clock clock) {
+        this(incarnation, settings, heuristics, atomikos, clock, (participant, xid) -> false);
+    }
+
+    PromptRecovery(CoordinatorIncarnation incarnation, Settings settings, HeuristicRegistry heuristics,
+            AtomikosAccess atomikos, Clock clock, CommitAttempts attempts) {
         this.incarnation = incarnation;
         this.settings = settings;
         this.atomikos = atomikos;
         this.clock = clock;
         this.monitor = new ParticipantMonitor();
         this.resolver = new BranchResolver(incarnation, atomikos, heuristics, settings.defaultTimeout(),
-                settings.phaseTwoGrace(), clock, monitor);
+                settings.phaseTwoGrace(), attempts, clock, monitor);
         this.ledger = new RecoveryLedger(settings.deadline(), settings.requiredParticipants());
     }
 

@@ -1,6 +1,7 @@
 package dev.twophase.coordinator.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -55,6 +56,19 @@ class HeuristicGuardTest {
         XAResource other = guard.guard("bankB", bankB.xaResource());
         assertThatExceptionOfType(XAException.class).isThrownBy(() -> other.commit(xid, false))
                 .satisfies(e -> assertThat(e.errorCode).isEqualTo(XAException.XA_HEURRB));
+    }
+
+    @Test
+    void tellsRecoveryWhichPreparedBranchesStillAwaitTheirFirstCommit() throws Exception {
+        XAResource guarded = guard.guard("bankB", bankB.xaResource());
+        assertThat(guard.awaitingFirstCommit("bankB", xid)).as("not prepared yet").isFalse();
+        prepare(guarded);
+        assertThat(guard.awaitingFirstCommit("bankB", xid)).isTrue();
+        assertThat(guard.awaitingFirstCommit("bankA", xid)).as("another participant").isFalse();
+
+        bankB.unreachable(XAException.XAER_RMFAIL);
+        assertThatThrownBy(() -> guarded.commit(xid, false)).isInstanceOf(XAException.class);
+        assertThat(guard.awaitingFirstCommit("bankB", xid)).as("its first commit was tried, and may have happened").isFalse();
     }
 
     @Test

@@ -174,6 +174,31 @@ class PromptRecoveryTest {
     }
 
     @Test
+    void leavesACommitDecidedBranchAwaitingItsFirstCommitAloneForTheDefaultTimeout() {
+        // e.g. a commit held up (a slow participant, a pause) before its first try: committing it
+        // now would make that try read XAER_NOTA, which the guard must report as a heuristic.
+        PlainXid y = thisRun(4_600, 1, 3);
+        broker.prepared(y);
+        atomikos.register(broker).live(XidText.gtrid(y));
+        atomikos.committing(XidText.gtrid(y));
+        PromptRecovery recovery = new PromptRecovery(CoordinatorIncarnation.started(TM, STARTED, Set.of()),
+                settings(), heuristics, atomikos, clock, (participant, xid) -> participant.equals("broker"));
+
+        recovery.begin();
+        recovery.runPass();
+        clock.advance(PHASE_TWO_GRACE);
+        recovery.runPass();
+        clock.advance(DEFAULT_TIMEOUT.minus(PHASE_TWO_GRACE).minusMillis(1));
+        recovery.runPass();
+        assertThat(broker.state(y)).as("awaiting its first commit, seen prepared for just under the default timeout")
+                .isEqualTo(State.PREPARED);
+
+        clock.advance(Duration.ofMillis(1));
+        recovery.runPass();
+        assertThat(broker.state(y)).isEqualTo(State.COMMITTED);
+    }
+
+    @Test
     void asksWhetherTheTransactionIsLiveBeforeReadingTheLog() {
         PlainXid y = thisRun(1_000, 7, 1);
         bankA.prepared(y);
