@@ -94,34 +94,49 @@ final class DemoApp implements AutoCloseable {
 
     private static DemoApp launch(Config c) {
         try {
-            Files.createDirectories(c.dataDir());
-            Path log = c.dataDir().resolve("app-" + System.currentTimeMillis() + ".log");
-            List<String> cmd = new ArrayList<>(List.of(javaExecutable(), "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx512m",
-                    "-jar", demoJar().toString(),
-                    "--spring.profiles.active=real",
-                    "--server.port=" + c.port(),
-                    "--twophase.data-dir=" + c.dataDir().resolve("data"),
-                    "--twophase.coordinator.tm-name=" + c.tmName(),
-                    "--twophase.participants.jdbc.bank-a.url=" + c.bankAUrl(),
-                    "--twophase.participants.jdbc.bank-a.username=" + TestServers.postgres().username(),
-                    "--twophase.participants.jdbc.bank-a.password=" + TestServers.postgres().password(),
-                    "--twophase.participants.jdbc.bank-b.url=" + c.bankBUrl(),
-                    "--twophase.participants.jdbc.bank-b.username=" + TestServers.mysql().username(),
-                    "--twophase.participants.jdbc.bank-b.password=" + TestServers.mysql().password(),
-                    "--twophase.participants.jms.broker.url=" + c.brokerUrl(),
-                    "--twophase.faults.enabled=true",
-                    "--management.endpoint.health.show-details=always",
-                    "--logging.level.dev.twophase.demo.events.EventPublisher=DEBUG",
-                    "--spring.main.banner-mode=off"));
-            // /admin/faults needs the operator role: the suite logs in as this console user.
-            cmd.add("--twophase.console.remote.users." + OPERATOR + ".password=" + OPERATOR_PASSWORD);
-            cmd.add("--twophase.console.remote.users." + OPERATOR + ".role=operator");
-            c.extra().forEach((k, v) -> cmd.add("--" + k + "=" + v));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new DemoApp(c, p, log);
+            return launch(c, FastStart.jvm(c));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the demo application", e);
         }
+    }
+
+    /** The plain way to start the demo: its executable jar. */
+    static List<String> plainJvm() {
+        return List.of(javaExecutable(), "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx512m", "-jar", demoJar().toString());
+    }
+
+    /** Starts a process from a complete command line (the fast-start training run) as an instance of this class. */
+    static DemoApp launch(Config c, List<String> jvm) throws IOException {
+        Files.createDirectories(c.dataDir());
+        Path log = c.dataDir().resolve("app-" + System.currentTimeMillis() + ".log");
+        List<String> cmd = new ArrayList<>(jvm);
+        cmd.addAll(arguments(c));
+        return new DemoApp(c, new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
+    }
+
+    /** The application's arguments for a config: profile, port, data directory, TM name, participants. */
+    private static List<String> arguments(Config c) {
+        List<String> cmd = new ArrayList<>(List.of(
+                "--spring.profiles.active=real",
+                "--server.port=" + c.port(),
+                "--twophase.data-dir=" + c.dataDir().resolve("data"),
+                "--twophase.coordinator.tm-name=" + c.tmName(),
+                "--twophase.participants.jdbc.bank-a.url=" + c.bankAUrl(),
+                "--twophase.participants.jdbc.bank-a.username=" + TestServers.postgres().username(),
+                "--twophase.participants.jdbc.bank-a.password=" + TestServers.postgres().password(),
+                "--twophase.participants.jdbc.bank-b.url=" + c.bankBUrl(),
+                "--twophase.participants.jdbc.bank-b.username=" + TestServers.mysql().username(),
+                "--twophase.participants.jdbc.bank-b.password=" + TestServers.mysql().password(),
+                "--twophase.participants.jms.broker.url=" + c.brokerUrl(),
+                "--twophase.faults.enabled=true",
+                "--management.endpoint.health.show-details=always",
+                "--logging.level.dev.twophase.demo.events.EventPublisher=DEBUG",
+                "--spring.main.banner-mode=off"));
+        // /admin/faults needs the operator role: the suite logs in as this console user.
+        cmd.add("--twophase.console.remote.users." + OPERATOR + ".password=" + OPERATOR_PASSWORD);
+        cmd.add("--twophase.console.remote.users." + OPERATOR + ".role=operator");
+        c.extra().forEach((k, v) -> cmd.add("--" + k + "=" + v));
+        return cmd;
     }
 
 
@@ -250,7 +265,7 @@ final class DemoApp implements AutoCloseable {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    private void awaitHttp() {
+    void awaitHttp() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -272,7 +287,7 @@ final class DemoApp implements AutoCloseable {
                 + " s; log " + log + ":\n" + tail(80));
     }
 
-    private static Path demoJar() {
+    static Path demoJar() {
         String jar = System.getProperty("twophase.demo.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("the demo jar is missing (system property twophase.demo.jar = " + jar
