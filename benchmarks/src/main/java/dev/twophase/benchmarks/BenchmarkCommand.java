@@ -57,6 +57,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--parallel-phases", description = "Run the coordinator with twophase.coordinator.parallel-phases=true.")
     boolean parallelPhases;
 
+    @Option(names = "--log-store", defaultValue = "file",
+            description = "The coordinator's recovery log: file (group commit) or atomikos (Atomikos's own log, one fsync per record),"
+                    + " as twophase.coordinator.log-store. Default: ${DEFAULT-VALUE}")
+    String logStore;
+
     @Option(names = "--accounts", defaultValue = "1000", description = "Accounts per bank the transfers pick from. Default: ${DEFAULT-VALUE}")
     int accounts;
 
@@ -177,7 +182,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 .run(); PhaseTimes phases = new PhaseTimes(context.getBean(dev.twophase.coordinator.metrics.XaPhaseMetrics.class))) {
             BenchConfiguration.Participants participants = context.getBean(BenchConfiguration.Participants.class);
             builder.coordinator(dev.twophase.coordinator.atomikos.ParallelPhases.active(),
-                    !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.log.OnePhaseAwareLog));
+                    !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.log.OnePhaseAwareLog),
+                    dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats() == null
+                            ? "Atomikos's own file log (one fsync per record)"
+                            : "group-commit log over " + dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats().store());
             if (!jitTime.isZero()) {
                 out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitTime.toMillis() / selected.size());
                 for (Mode mode : selected) {
@@ -190,15 +198,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 for (Mode mode : selected) {
                     data.reset();
                     out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
+                    long forcesBefore = logForces();
                     LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime,
                             () -> participants.transfer(mode, next(mode, data)));
+                    double logForcesPerTx = logForcesPerTx(forcesBefore, m.completedInAll());
                     // Everything the warm-up and the rounds completed (and nothing else) must be there.
                     BenchData.Effects effects = data.effects();
                     List<String> xaCalls = phases.drain(m.completedInAll());
                     String problem = BenchData.verify(mode, m.completedInAll(), effects);
-                    builder.add(mode, m, problem, xaCalls);
-                    out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  %s%n", m.throughput(), m.p50Millis(),
-                            m.p99Millis(), m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
+                    builder.add(mode, m, problem, xaCalls, logForcesPerTx);
+                    out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  log fsyncs/tx %s  errors %d  %s%n", m.throughput(), m.p50Millis(),
+                            m.p99Millis(), Report.forces(logForcesPerTx), m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
                     xaCalls.forEach(line -> out.println("         " + line));
                     if (m.firstError() != null) {
                         out.println("         first error: " + m.firstError());
@@ -211,6 +221,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return builder.fsyncAfter(fsyncAfter).build();
     }
 
+    /** Forces of the coordinator's group-commit log so far; -1 when Atomikos's own log runs (it counts none). */
+    private static long logForces() {
+        var stats = dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats();
+        return stats == null ? -1 : stats.forces();
+    }
+
+    /** The coordinator log's forces per completed transaction since {@code before}; NaN when they are not counted. */
+    private static double logForcesPerTx(long before, long completed) {
+        long after = logForces();
+        return before < 0 || after < 0 || completed == 0 ? Double.NaN : (after - before) / (double) completed;
+    }
+
     /** The coordinator's and the participants' properties, as an application would set them. */
     private Map<String, Object> contextProperties(BenchSettings settings, Path logDir) {
         Map<String, Object> properties = new LinkedHashMap<>(BenchConfiguration.participantProperties(settings));
@@ -218,6 +240,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         properties.put("twophase.coordinator.log-dir", logDir.toString());
         properties.put("twophase.coordinator.max-actives", Integer.toString(Math.max(200, 4 * settings.poolSize())));
         properties.put("twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases));
+        properties.put("twophase.coordinator.log-store", logStore);
         properties.put("spring.main.banner-mode", "off");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.com.atomikos", "ERROR");

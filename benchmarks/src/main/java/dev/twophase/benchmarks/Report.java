@@ -15,7 +15,7 @@ import java.util.Locale;
 final class Report {
 
     /** One mode at one client count. */
-    record Row(Mode mode, LoadDriver.Measurement measurement, String problem, List<String> xaCalls) {
+    record Row(Mode mode, LoadDriver.Measurement measurement, String problem, List<String> xaCalls, double logForcesPerTx) {
     }
 
     /** A target of issue 7, and whether this run reached it. */
@@ -79,18 +79,23 @@ final class Report {
         return targets;
     }
 
+    /** Log forces per transaction as printed: two decimals, or a dash when not counted. */
+    static String forces(double perTx) {
+        return Double.isNaN(perTx) ? "–" : String.format(Locale.ROOT, "%.2f", perTx);
+    }
+
     /** The table as printed on the console. */
     String table() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%-8s %7s %9s %15s %8s %8s %8s %8s %6s %9s %6s  %s%n", "mode", "clients", "tx/s",
-                "rounds min-max", "p50 ms", "p99 ms", "vs ref", "p50 ×ref", "fsyncs", "bound ms", "errors", "check"));
+        s.append(String.format(Locale.ROOT, "%-8s %7s %9s %15s %8s %8s %8s %8s %6s %9s %8s %6s  %s%n", "mode", "clients", "tx/s",
+                "rounds min-max", "p50 ms", "p99 ms", "vs ref", "p50 ×ref", "fsyncs", "bound ms", "log f/tx", "errors", "check"));
         for (Row r : b.rows) {
             LoadDriver.Measurement m = r.measurement();
             Row ref = row(r.mode().reference(), m.clients());
-            s.append(String.format(Locale.ROOT, "%-8s %7d %9.1f %15s %8.2f %8.2f %8s %8s %6d %9.2f %6d  %s%n", r.mode().key(),
+            s.append(String.format(Locale.ROOT, "%-8s %7d %9.1f %15s %8.2f %8.2f %8s %8s %6d %9.2f %8s %6d  %s%n", r.mode().key(),
                     m.clients(), m.throughput(), f1(m.minThroughput()) + "-" + f1(m.maxThroughput()), m.p50Millis(), m.p99Millis(),
-                    ratio(r, ref, LoadDriver.Measurement::throughput), ratio(r, ref, LoadDriver.Measurement::p50Millis), forcedWrites(r.mode()), forcedWrites(r.mode()) * fsyncMillis, m.errors(),
-                    r.problem() == null ? "ok" : "FAILED: " + r.problem()));
+                    ratio(r, ref, LoadDriver.Measurement::throughput), ratio(r, ref, LoadDriver.Measurement::p50Millis), forcedWrites(r.mode()), forcedWrites(r.mode()) * fsyncMillis,
+                    forces(r.logForcesPerTx()), m.errors(), r.problem() == null ? "ok" : "FAILED: " + r.problem()));
         }
         s.append(String.format(Locale.ROOT, "fsync median %.3f ms (before %.3f, after %.3f; p99 %.3f / %.3f)%n", fsyncMillis,
                 b.fsyncBefore.medianMillis(), b.fsyncAfter.medianMillis(), b.fsyncBefore.p99Millis(), b.fsyncAfter.p99Millis()));
@@ -117,7 +122,8 @@ final class Report {
                 .append(b.settings.brokerUrl() == null ? "" : " at " + b.settings.brokerUrl()).append('\n');
         s.append("- Transaction manager: Atomikos ").append(version(com.atomikos.icatch.jta.UserTransactionManager.class))
                 .append(", phases ").append(b.parallelPhases ? "in parallel" : "one participant after the other")
-                .append(b.onePhaseLogged ? ", one-phase transactions logged" : ", one-phase transactions not logged").append('\n');
+                .append(b.onePhaseLogged ? ", one-phase transactions logged" : ", one-phase transactions not logged")
+                .append("; recovery log: ").append(b.log).append('\n');
         s.append("- Pools: ").append(b.settings.poolSize()).append(" connections per pool (XA and plain); ")
                 .append(b.settings.accounts()).append(" accounts per bank, transfers of 1 cent between random accounts\n");
         s.append(String.format(Locale.ROOT, "- Rounds: warm-up %s, then %d rounds of %s per mode and client count; tx/s is the median round%n",
@@ -125,19 +131,22 @@ final class Report {
         s.append(String.format(Locale.ROOT, "- fsync (4 KiB write + fdatasync, 500 samples, in the work directory): median %.3f ms before,"
                 + " %.3f ms after the measurements (p99 %.3f / %.3f ms)%n%n", b.fsyncBefore.medianMillis(), b.fsyncAfter.medianMillis(),
                 b.fsyncBefore.p99Millis(), b.fsyncAfter.p99Millis()));
-        s.append("| mode | what | clients | tx/s | rounds min–max | p50 ms | p99 ms | tx/s vs ref | p50 vs ref | forced writes | fsync bound ms | errors | check |\n");
-        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        s.append("| mode | what | clients | tx/s | rounds min–max | p50 ms | p99 ms | tx/s vs ref | p50 vs ref | forced writes | fsync bound ms | log fsyncs/tx | errors | check |\n");
+        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row r : b.rows) {
             LoadDriver.Measurement m = r.measurement();
             Row ref = row(r.mode().reference(), m.clients());
-            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %s–%s | %.2f | %.2f | %s | %s | %d | %.2f | %d | %s |%n",
+            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %s–%s | %.2f | %.2f | %s | %s | %d | %.2f | %s | %d | %s |%n",
                     r.mode().key(), r.mode().title(), m.clients(), m.throughput(), f1(m.minThroughput()), f1(m.maxThroughput()),
                     m.p50Millis(), m.p99Millis(), ratio(r, ref, LoadDriver.Measurement::throughput), ratio(r, ref, LoadDriver.Measurement::p50Millis), forcedWrites(r.mode()),
-                    forcedWrites(r.mode()) * fsyncMillis, m.errors(), r.problem() == null ? "ok" : "FAILED: " + r.problem()));
+                    forcedWrites(r.mode()) * fsyncMillis, forces(r.logForcesPerTx()), m.errors(),
+                    r.problem() == null ? "ok" : "FAILED: " + r.problem()));
         }
         s.append("\nReference: a, b and c are compared with c; d-xa with d-local, at the same client count. "
                 + "\"fsync bound\" = forced writes on one transaction's critical path × the median fsync time: no transaction of that mode "
-                + "can be faster on this disk. \"check\": after each measurement the registry rows, ledger rows, balances and queued messages "
+                + "can be faster on this disk (it counts each coordinator record as one fsync). \"log fsyncs/tx\": the coordinator"
+                + " log's forces during the measurement (warm-up included) per completed transaction, counted by the group-commit log"
+                + " (\"–\" under Atomikos's own log, which counts none; it forces every record). \"check\": after each measurement the registry rows, ledger rows, balances and queued messages "
                 + "were counted and matched the transfers that completed (warm-up included).\n\n");
         s.append("## Targets\n\n");
         for (Target t : targets()) {
@@ -220,6 +229,7 @@ final class Report {
         private FsyncProbe.Result fsyncAfter;
         private boolean parallelPhases;
         private boolean onePhaseLogged = true;
+        private String log = "Atomikos's own file log";
         private final List<Row> rows = new ArrayList<>();
 
         Builder(BenchSettings settings, String postgres, String mysql, boolean mysqlBinlog, Duration warmup, int rounds, Duration round,
@@ -235,13 +245,22 @@ final class Report {
         }
 
         Builder coordinator(boolean parallel, boolean logsOnePhase) {
+            return coordinator(parallel, logsOnePhase, "Atomikos's own file log");
+        }
+
+        Builder coordinator(boolean parallel, boolean logsOnePhase, String log) {
             this.parallelPhases = parallel;
             this.onePhaseLogged = logsOnePhase;
+            this.log = log;
             return this;
         }
 
         Builder add(Mode mode, LoadDriver.Measurement m, String problem, List<String> xaCalls) {
-            rows.add(new Row(mode, m, problem, List.copyOf(xaCalls)));
+            return add(mode, m, problem, xaCalls, Double.NaN);
+        }
+
+        Builder add(Mode mode, LoadDriver.Measurement m, String problem, List<String> xaCalls, double logForcesPerTx) {
+            rows.add(new Row(mode, m, problem, List.copyOf(xaCalls), logForcesPerTx));
             return this;
         }
 

@@ -25,7 +25,10 @@ import dev.twophase.coordinator.TwophaseStartupException;
  *     {@link LiveCoordinators};</li>
  * <li>the default file log assembly {@code InMemoryRepository}, {@code FileSystemRepository},
  *     {@code CachedRepository}, {@code OltpLogImp}, {@code RecoveryLogImp} ({@code com.atomikos.recovery.fs},
- *     as {@code AssemblerImp.createRepository} builds it) — {@link FileLogAssembly};</li>
+ *     as {@code AssemblerImp.createRepository} builds it) — {@link FileLogAssembly}, for
+ *     {@code twophase.coordinator.log-store=atomikos};</li>
+ * <li>the log's files: {@code com.atomikos.util.VersionedFile} and {@code com.atomikos.persistence.imp.LogFileLock} —
+ *     {@link AtomikosLogFiles}, for the group-commit log;</li>
  * <li>the transaction id format {@code <tm_unique_name><millis><5-digit counter>} of
  *     {@code com.atomikos.util.UniqueIdMgr} — {@link TransactionIds};</li>
  * <li>the JDBC pool's base class {@code com.atomikos.jdbc.internal.AbstractDataSourceBean}, matched by name
@@ -59,6 +62,9 @@ public final class AtomikosInternals {
             method(type, "getCoordinatorId");
             method(type, "getParticipants");
         });
+        for (String name : AtomikosLogFiles.CLASSES) {
+            check(problems, name, type -> { });
+        }
         for (String name : FileLogAssembly.CLASSES) {
             check(problems, name, type -> { });
         }

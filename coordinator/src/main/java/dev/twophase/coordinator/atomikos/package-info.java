@@ -11,7 +11,10 @@
  * <li>the implementation class {@code CoordinatorImp} ({@code getCoordinatorId}, {@code getParticipants}),
  *     read by {@link dev.twophase.coordinator.atomikos.LiveCoordinators} to tell one-phase transactions;</li>
  * <li>the file log classes of {@code com.atomikos.recovery.fs}, assembled as Atomikos's own assembler does by
- *     {@link dev.twophase.coordinator.atomikos.FileLogAssembly};</li>
+ *     {@link dev.twophase.coordinator.atomikos.FileLogAssembly} ({@code log-store=atomikos});</li>
+ * <li>the log files' rotation and lock, {@code com.atomikos.util.VersionedFile} and
+ *     {@code com.atomikos.persistence.imp.LogFileLock}, used by
+ *     {@link dev.twophase.coordinator.atomikos.AtomikosLogFiles} for the group-commit log's file store;</li>
  * <li>the transaction id format of {@code com.atomikos.util.UniqueIdMgr}, parsed by
  *     {@link dev.twophase.coordinator.atomikos.TransactionIds};</li>
  * <li>the pool bean class names {@link dev.twophase.coordinator.atomikos.AtomikosInternals#POOL_BEAN_TYPES}.</li>

@@ -20,6 +20,9 @@ public final class AtomikosSettings {
 
     /** Atomikos's log file base name; the lock file is {@code <base>.lck}. */
     public static final String LOG_BASE_NAME = "tmlog";
+    /** The Atomikos property carrying {@code twophase.coordinator.log-store} to the log factory. */
+    public static final String LOG_STORE_PROPERTY = dev.twophase.coordinator.log.LogStores.PROPERTY;
+    static final java.util.List<String> LOG_STORES = dev.twophase.coordinator.log.LogStores.NAMES;
 
     private final TmName tmName;
     private final Path logDir;
@@ -114,6 +117,14 @@ public final class AtomikosSettings {
         props.setProperty("com.atomikos.icatch.forget_orphaned_log_entries_delay",
                 Long.toString(p.forgetOrphanedLogEntriesDelay().toMillis()));
         props.setProperty("com.atomikos.icatch.enable_logging", "true");
+        String logStore = p.logStore() == null ? "file" : p.logStore().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!LOG_STORES.contains(logStore)) {
+            throw new InvalidConfigurationPropertyValueException("twophase.coordinator.log-store", p.logStore(),
+                    "it must be one of " + String.join(", ", LOG_STORES) + ": file writes the recovery log with group commit"
+                            + " (the default), atomikos with Atomikos's own log (one fsync per record)");
+        }
+        // Read by the log factory Atomikos loads (OnePhaseAwareLog.Factory), which has no Spring context.
+        props.setProperty(LOG_STORE_PROPERTY, logStore);
         // A heuristic outcome must reach the caller as an exception, not a normal return.
         props.setProperty("com.atomikos.icatch.throw_on_heuristic", "true");
         // Every transaction is then a root, whose id is its coordinator's key in the transaction service:

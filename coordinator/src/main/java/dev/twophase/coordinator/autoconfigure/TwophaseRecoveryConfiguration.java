@@ -65,5 +65,11 @@ class TwophaseRecoveryConfiguration {
         RecoveryMetrics twophaseRecoveryMetrics(PromptRecovery recovery, HeuristicRegistry heuristics) {
             return new RecoveryMetrics(recovery, heuristics);
         }
+
+        @Bean
+        @ConditionalOnMissingBean
+        dev.twophase.coordinator.metrics.LogMetrics twophaseLogMetrics() {
+            return new dev.twophase.coordinator.metrics.LogMetrics();
+        }
     }
 }

@@ -11,12 +11,11 @@ import com.atomikos.recovery.PendingTransactionRecord;
 import com.atomikos.recovery.RecoveryLog;
 import com.atomikos.recovery.TxState;
 
-import dev.twophase.coordinator.atomikos.FileLogAssembly;
 import dev.twophase.coordinator.atomikos.LiveCoordinators;
 
 /**
- * Atomikos's own file log ({@code tmlog*.log}, the same files, the same forced writes) except for
- * transactions with a single participant, whose records it does not write.
+ * The coordinator log Atomikos uses ({@link GroupCommitLog} over a {@link LogStore}, or Atomikos's own
+ * file log), except for transactions with a single participant, whose records it does not write.
  *
  * <p>Atomikos 6 logs and forces COMMITTING and then TERMINATED for every transaction with at least
  * one participant, under one lock for the whole process. For a transaction with one participant it
@@ -26,8 +25,7 @@ import dev.twophase.coordinator.atomikos.LiveCoordinators;
  * is logged exactly as before.
  *
  * <p>Atomikos finds this class through {@code META-INF/services/com.atomikos.recovery.OltpLogFactory}
- * (its assembler's hook for another log) and uses it as both its OLTP log and its recovery log;
- * both delegate to the classes and files Atomikos's default assembly uses.
+ * (its assembler's hook for another log) and uses it as both its OLTP log and its recovery log.
  */
 public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
 
@@ -39,13 +37,22 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
         this.recovery = recovery;
     }
 
-    /** The factory Atomikos's assembler loads. */
+    /** The factory Atomikos's assembler loads: the store {@code twophase.coordinator.log-store} names. */
     public static final class Factory implements OltpLogFactory {
         @Override
         public OltpLog createOltpLog() {
-            FileLogAssembly files = FileLogAssembly.open();
-            return new OnePhaseAwareLog(files.oltpLog(), files.recoveryLog());
+            return LogStores.create();
         }
+    }
+
+    /** The counters of the running coordinator's group-commit log, or null when it runs Atomikos's own log (or none). */
+    public static GroupCommitLog.Stats currentGroupCommitStats() {
+        return com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof OnePhaseAwareLog log ? log.groupCommitStats() : null;
+    }
+
+    /** The counters of the group-commit log under this one, or null when Atomikos's own log is used. */
+    public GroupCommitLog.Stats groupCommitStats() {
+        return oltp instanceof GroupCommitLog log ? log.stats() : null;
     }
 
     @Override

@@ -116,7 +116,7 @@ class AtomikosSettingsTest {
         CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
         CoordinatorProperties shortDelay = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
-                Duration.ofMinutes(1), 5, Duration.ofSeconds(10), true);
+                Duration.ofMinutes(1), 5, Duration.ofSeconds(10), true, "file");
         assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(() -> AtomikosSettings.from(shortDelay))
                 .satisfies(e -> {
@@ -184,10 +184,31 @@ class AtomikosSettingsTest {
         return "<accepted>";
     }
 
+    @Test
+    void rejectsAnUnknownLogStoreNamingTheChoices() {
+        CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
+        CoordinatorProperties disk = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
+                p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "disk");
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+                .isThrownBy(() -> AtomikosSettings.from(disk))
+                .satisfies(e -> {
+                    assertThat(e.getName()).isEqualTo("twophase.coordinator.log-store");
+                    assertThat(e.getValue()).isEqualTo("disk");
+                    assertThat(e.getReason()).contains("file").contains("atomikos");
+                });
+    }
+
+    @Test
+    void passesTheLogStoreToTheLogFactory() {
+        assertThat(AtomikosSettings.from(props("tm1", LOG_DIR, "10s", "5m", "10s", 200)).atomikosProperties()
+                .getProperty(AtomikosSettings.LOG_STORE_PROPERTY)).isEqualTo("file");
+    }
+
     private static CoordinatorProperties props(String tmName, Path logDir, String defaultTimeout, String maxTimeout,
             String recoveryDelay, int maxActives) {
         return recovery("2s", "60s", List.of(), new CoordinatorProperties(tmName, logDir, duration(defaultTimeout),
-                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10), true));
+                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10), true, "file"));
     }
 
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants) {
@@ -197,7 +218,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants,
             CoordinatorProperties p) {
         return new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(), p.recoveryDelay(),
-                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval(), p.parallelPhases());
+                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval(), p.parallelPhases(), p.logStore());
     }
 
     private static Duration duration(String value) {

@@ -34,8 +34,9 @@ class OnePhaseAwareLogTest {
     @TempDir
     Path logDir;
 
-    @Test
-    void logsTwoPhaseTransactionsButNotOnePhaseOnes() throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"file", "atomikos"})
+    void logsTwoPhaseTransactionsButNotOnePhaseOnes(String store) throws IOException {
         FakeResourceManager bankA = new FakeResourceManager("bankA");
         FakeResourceManager bankB = new FakeResourceManager("bankB");
         List<String> twoPhase = new ArrayList<>();
@@ -44,9 +45,12 @@ class OnePhaseAwareLogTest {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(TwophaseCoordinatorAutoConfiguration.class))
                 .withPropertyValues("twophase.coordinator.tm-name=log-test", "twophase.coordinator.log-dir=" + logDir,
-                        "twophase.coordinator.recovery-delay=1m", "twophase.coordinator.recovery-interval=1s")
+                        "twophase.coordinator.recovery-delay=1m", "twophase.coordinator.recovery-interval=1s",
+                        "twophase.coordinator.log-store=" + store)
                 .run(ctx -> {
                     assertThat(Configuration.getRecoveryLog()).isInstanceOf(OnePhaseAwareLog.class);
+                    // The group-commit log under the default store, Atomikos's own (which counts nothing) otherwise.
+                    assertThat(OnePhaseAwareLog.currentGroupCommitStats() != null).isEqualTo(store.equals("file"));
                     Configuration.addResource(new FakeAtomikosResource("bankA", bankA::xaResource));
                     Configuration.addResource(new FakeAtomikosResource("bankB", bankB::xaResource));
                     JtaTransactionManager jta = ctx.getBean(JtaTransactionManager.class);
@@ -56,6 +60,11 @@ class OnePhaseAwareLogTest {
                     }
                     RecoveryLog log = Configuration.getRecoveryLog();
                     assertThat(log.getPendingTransactionRecords()).isEmpty();
+                    if (store.equals("file")) {
+                        // COMMITTING and TERMINATED of each two-phase transaction, one at a time: six forces.
+                        assertThat(OnePhaseAwareLog.currentGroupCommitStats().records()).isEqualTo(6);
+                        assertThat(OnePhaseAwareLog.currentGroupCommitStats().forces()).isEqualTo(6);
+                    }
                 });
 
         String written = logText();
