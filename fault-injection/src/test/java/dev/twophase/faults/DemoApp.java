@@ -43,7 +43,29 @@ final class DemoApp implements AutoCloseable {
 
         static Config of(String tmName, Path dataDir, String brokerUrl) {
             return new Config(tmName, dataDir, brokerUrl, TestServers.postgres().url(), TestServers.mysql().url(), freePort(),
-                    Map.of());
+                    suiteProperties());
+        }
+
+        /**
+         * Application properties every start of this suite run gets, from
+         * {@code -Dtwophase.faults.app-properties=key=value,key=value}: the matrix on another setting,
+         * e.g. {@code twophase.participants.jms.broker.pool=pooled-jms} or {@code twophase.coordinator.log-store=atomikos}.
+         */
+        static Map<String, String> suiteProperties() {
+            Map<String, String> properties = new LinkedHashMap<>();
+            String value = System.getProperty("twophase.faults.app-properties", "");
+            for (String pair : value.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("-Dtwophase.faults.app-properties takes key=value pairs separated by commas, not '"
+                            + pair + "'");
+                }
+                properties.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+            }
+            return Map.copyOf(properties);
         }
 
         Config with(String property, String value) {

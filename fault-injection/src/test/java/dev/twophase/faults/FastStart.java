@@ -61,7 +61,7 @@ final class FastStart {
             // Its own TM name and data directory: the training run never sees the suite's recovery log
             // or its branches, and the port is its own.
             DemoApp.Config config = new DemoApp.Config("cds-training", DIR.resolve("training").toAbsolutePath(),
-                    suite.brokerUrl(), suite.bankAUrl(), suite.bankBUrl(), DemoApp.freePort(), java.util.Map.of());
+                    suite.brokerUrl(), suite.bankAUrl(), suite.bankBUrl(), DemoApp.freePort(), DemoApp.Config.suiteProperties());
             DemoApp trainee = DemoApp.launch(config, training);
             try {
                 trainee.awaitHttp();

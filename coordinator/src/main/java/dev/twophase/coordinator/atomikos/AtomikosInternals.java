@@ -29,6 +29,8 @@ import dev.twophase.coordinator.TwophaseStartupException;
  *     {@code twophase.coordinator.log-store=atomikos};</li>
  * <li>the log's files: {@code com.atomikos.util.VersionedFile} and {@code com.atomikos.persistence.imp.LogFileLock} —
  *     {@link AtomikosLogFiles}, for the group-commit log;</li>
+ * <li>{@code com.atomikos.datasource.xa.jms.JmsTransactionalResource}, registered for a JMS pool that is not
+ *     Atomikos's (pooled-jms) — {@link JmsRecovery};</li>
  * <li>the transaction id format {@code <tm_unique_name><millis><5-digit counter>} of
  *     {@code com.atomikos.util.UniqueIdMgr} — {@link TransactionIds};</li>
  * <li>the JDBC pool's base class {@code com.atomikos.jdbc.internal.AbstractDataSourceBean}, matched by name
@@ -62,6 +64,12 @@ public final class AtomikosInternals {
             method(type, "getCoordinatorId");
             method(type, "getParticipants");
         });
+        for (String name : JmsRecovery.CLASSES) {
+            // Only where a JMS participant is on the class path.
+            if (present("jakarta.jms.XAConnectionFactory")) {
+                check(problems, name, type -> { });
+            }
+        }
         for (String name : AtomikosLogFiles.CLASSES) {
             check(problems, name, type -> { });
         }

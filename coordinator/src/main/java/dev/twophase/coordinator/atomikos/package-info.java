@@ -15,6 +15,8 @@
  * <li>the log files' rotation and lock, {@code com.atomikos.util.VersionedFile} and
  *     {@code com.atomikos.persistence.imp.LogFileLock}, used by
  *     {@link dev.twophase.coordinator.atomikos.AtomikosLogFiles} for the group-commit log's file store;</li>
+ * <li>{@code com.atomikos.datasource.xa.jms.JmsTransactionalResource}, registered by
+ *     {@link dev.twophase.coordinator.atomikos.JmsRecovery} for a pooled-jms broker pool;</li>
  * <li>the transaction id format of {@code com.atomikos.util.UniqueIdMgr}, parsed by
  *     {@link dev.twophase.coordinator.atomikos.TransactionIds};</li>
  * <li>the pool bean class names {@link dev.twophase.coordinator.atomikos.AtomikosInternals#POOL_BEAN_TYPES}.</li>

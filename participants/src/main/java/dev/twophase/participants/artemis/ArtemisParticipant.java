@@ -80,6 +80,26 @@ public final class ArtemisParticipant {
     }
 
     /**
+     * Builds, but does not initialise, the pooled-jms connection factory of the participant (XA
+     * sessions and producers reused across transactions; see {@link PooledXaConnectionFactory}).
+     * Declare it with {@code initMethod = "init"} and {@code destroyMethod = "close"}, after the
+     * transaction service: {@code init} registers the broker with Atomikos for recovery.
+     *
+     * @param transactionManager the JTA transaction manager the pool enlists its sessions in (Atomikos's)
+     */
+    public static PooledXaConnectionFactory pooledConnectionFactory(ArtemisParticipantSettings settings, XaResourceChain chain,
+            jakarta.transaction.TransactionManager transactionManager) {
+        if (settings.maxPoolSize() < 1) {
+            throw new IllegalArgumentException(settings.property("max-pool-size") + " must be at least 1, was " + settings.maxPoolSize());
+        }
+        rejectAsyncDurableSend(settings);
+        ActiveMQXAConnectionFactory xa = new ActiveMQXAConnectionFactory(settings.url(), settings.user(), settings.password());
+        applyClientDefaults(xa, settings.url(), CALL_TIMEOUT_MS);
+        return new PooledXaConnectionFactory(settings.name(), chain.wrap(settings.name(), xa), transactionManager,
+                settings.maxPoolSize(), BORROW_CONNECTION_TIMEOUT_S * 1000L);
+    }
+
+    /**
      * A {@code JmsTemplate} for sending inside JTA transactions through {@link #connectionFactory}: a
      * transacted session (Atomikos makes it an XA session of the current transaction), and queue
      * names resolved once.

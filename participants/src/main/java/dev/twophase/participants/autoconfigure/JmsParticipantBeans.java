@@ -25,6 +25,13 @@ final class JmsParticipantBeans {
         return ArtemisParticipant.connectionFactory(settings, chain);
     }
 
+    /** The pooled-jms factory, not yet started, after the preflight check has reached the broker. */
+    static dev.twophase.participants.artemis.PooledXaConnectionFactory pooledConnectionFactory(ArtemisParticipantSettings settings,
+            XaResourceChain chain, jakarta.transaction.TransactionManager transactionManager) {
+        ArtemisParticipant.preflight(settings);
+        return ArtemisParticipant.pooledConnectionFactory(settings, chain, transactionManager);
+    }
+
     static JmsTemplate jmsTemplate(ConnectionFactory connectionFactory) {
         return ArtemisParticipant.jmsTemplate(connectionFactory);
     }

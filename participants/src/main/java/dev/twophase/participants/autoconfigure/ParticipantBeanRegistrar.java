@@ -35,6 +35,9 @@ class ParticipantBeanRegistrar implements ImportBeanDefinitionRegistrar, Environ
 
     private static final String FLYWAY = "org.flywaydb.core.Flyway";
     private static final String ARTEMIS_CLIENT = "org.apache.activemq.artemis.jms.client.ActiveMQXAConnectionFactory";
+    private static final String POOLED_JMS = "org.messaginghub.pooled.jms.JmsPoolXAConnectionFactory";
+    /** The coordinator's Atomikos transaction service bean (TwophaseCoordinatorAutoConfiguration). */
+    private static final String TRANSACTION_SERVICE_BEAN = "atomikosTransactionService";
     private static final String ARTEMIS_SERVER = "org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ";
 
     private Environment environment;
@@ -110,14 +113,31 @@ class ParticipantBeanRegistrar implements ImportBeanDefinitionRegistrar, Environ
             register(registry, brokerBean, broker, dev.twophase.participants.artemis.ArtemisBroker.class, prefix);
         }
         ArtemisParticipantSettings settings = new ArtemisParticipantSettings(name, url, p.user(), p.password(), p.maxPoolSize(), prefix);
-        RootBeanDefinition factory = definition(JmsParticipantBeans.class, "connectionFactory",
-                com.atomikos.jms.AtomikosConnectionFactoryBean.class, name);
+        RootBeanDefinition factory;
+        if (p.pooledJms()) {
+            if (!ClassUtils.isPresent(POOLED_JMS, classLoader)) {
+                throw new InvalidConfigurationPropertyValueException(prefix + ".pool", p.pool(),
+                        "pooled-jms is not on the class path; add org.messaginghub:pooled-jms, or use pool=atomikos");
+            }
+            factory = definition(JmsParticipantBeans.class, "pooledConnectionFactory",
+                    dev.twophase.participants.artemis.PooledXaConnectionFactory.class, name);
+            factory.getConstructorArgumentValues().addIndexedArgumentValue(2,
+                    new RuntimeBeanReference(jakarta.transaction.TransactionManager.class));
+            // After the transaction service (init registers the broker for recovery), closed before it, like Atomikos's pools.
+            factory.setDependsOn(TRANSACTION_SERVICE_BEAN);
+        } else {
+            factory = definition(JmsParticipantBeans.class, "connectionFactory",
+                    com.atomikos.jms.AtomikosConnectionFactoryBean.class, name);
+        }
         factory.getConstructorArgumentValues().addIndexedArgumentValue(0, settings);
         factory.getConstructorArgumentValues().addIndexedArgumentValue(1, new RuntimeBeanReference(XaResourceChain.class));
         factory.setInitMethodName("init");
         factory.setDestroyMethodName("close");
         if (embedded) {
-            factory.setDependsOn(brokerBean);
+            String[] before = factory.getDependsOn() == null ? new String[0] : factory.getDependsOn();
+            String[] all = java.util.Arrays.copyOf(before, before.length + 1);
+            all[before.length] = brokerBean;
+            factory.setDependsOn(all);
         }
         register(registry, name, factory, jakarta.jms.ConnectionFactory.class, prefix);
 

@@ -91,14 +91,30 @@ public record ParticipantsProperties(Map<String, Jdbc> jdbc, Map<String, Jms> jm
      * @param password broker password
      * @param maxPoolSize most broker connections held at once
      * @param embedded an Artemis broker run inside this JVM, for tests and demos
+     * @param pool which pool enlists the broker in transactions: {@code atomikos} (Atomikos's JMS pool: a new XA
+     *        session and producer per transaction) or {@code pooled-jms} (messaginghub pooled-jms: XA sessions and
+     *        producers reused across transactions, the broker registered with Atomikos for recovery)
      */
     public record Jms(String url, String user, String password,
             @DefaultValue("20") int maxPoolSize,
-            @DefaultValue Embedded embedded) {
+            @DefaultValue Embedded embedded,
+            @DefaultValue("atomikos") String pool) {
+
+        /** The pool choices of {@code pool}. */
+        public static final java.util.List<String> POOLS = java.util.List.of("atomikos", "pooled-jms");
+
+        public Jms(String url, String user, String password, int maxPoolSize, Embedded embedded) {
+            this(url, user, password, maxPoolSize, embedded, "atomikos");
+        }
+
+        /** Whether pooled-jms enlists the broker's sessions. */
+        public boolean pooledJms() {
+            return "pooled-jms".equals(pool);
+        }
 
         @Override
         public String toString() {
-            return "Jms[url=" + url + ", user=" + user + ", maxPoolSize=" + maxPoolSize + ", embedded=" + embedded + "]";
+            return "Jms[url=" + url + ", user=" + user + ", maxPoolSize=" + maxPoolSize + ", embedded=" + embedded + ", pool=" + pool + "]";
         }
     }
 
@@ -154,6 +170,11 @@ public record ParticipantsProperties(Map<String, Jdbc> jdbc, Map<String, Jms> jm
             if (p.maxPoolSize() < 1) {
                 throw new InvalidConfigurationPropertyValueException(prefix + ".max-pool-size", p.maxPoolSize(),
                         "it must be at least 1");
+            }
+            if (!Jms.POOLS.contains(p.pool())) {
+                throw new InvalidConfigurationPropertyValueException(prefix + ".pool", p.pool(),
+                        "it must be atomikos (Atomikos's JMS pool, a new XA session per transaction) or pooled-jms"
+                                + " (XA sessions reused across transactions)");
             }
         });
         return this;
