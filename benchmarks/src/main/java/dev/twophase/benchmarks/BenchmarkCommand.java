@@ -62,6 +62,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + " as twophase.coordinator.log-store. Default: ${DEFAULT-VALUE}")
     String logStore;
 
+    @Option(names = "--jms-pool", defaultValue = "atomikos",
+            description = "The broker participant's pool: atomikos (a new XA session per transaction) or pooled-jms (XA sessions"
+                    + " and producers reused), as twophase.participants.jms.<name>.pool. Default: ${DEFAULT-VALUE}")
+    String jmsPool;
+
     @Option(names = "--accounts", defaultValue = "1000", description = "Accounts per bank the transfers pick from. Default: ${DEFAULT-VALUE}")
     int accounts;
 
@@ -185,7 +190,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof dev.twophase.coordinator.log.OnePhaseAwareLog),
                     dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats() == null
                             ? "Atomikos's own file log (one fsync per record)"
-                            : "group-commit log over " + dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats().store());
+                            : "group-commit log over " + dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats().store(),
+                    jmsPool);
             if (!jitTime.isZero()) {
                 out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitTime.toMillis() / selected.size());
                 for (Mode mode : selected) {
@@ -241,6 +247,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         properties.put("twophase.coordinator.max-actives", Integer.toString(Math.max(200, 4 * settings.poolSize())));
         properties.put("twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases));
         properties.put("twophase.coordinator.log-store", logStore);
+        properties.put("twophase.participants.jms." + BenchConfiguration.BROKER + ".pool", jmsPool);
         properties.put("spring.main.banner-mode", "off");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.com.atomikos", "ERROR");

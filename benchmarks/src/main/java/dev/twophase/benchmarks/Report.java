@@ -124,7 +124,9 @@ final class Report {
                 .append(", phases ").append(b.parallelPhases ? "in parallel" : "one participant after the other")
                 .append(b.onePhaseLogged ? ", one-phase transactions logged" : ", one-phase transactions not logged")
                 .append("; recovery log: ").append(b.log).append('\n');
-        s.append("- Pools: ").append(b.settings.poolSize()).append(" connections per pool (XA and plain); ")
+        s.append("- Pools: ").append(b.settings.poolSize()).append(" connections per pool (XA and plain); broker XA pool: ")
+                .append(b.jmsPool.equals("pooled-jms") ? "pooled-jms (XA sessions and producers reused)" : "Atomikos's (a new XA session per transaction)")
+                .append("; ")
                 .append(b.settings.accounts()).append(" accounts per bank, transfers of 1 cent between random accounts\n");
         s.append(String.format(Locale.ROOT, "- Rounds: warm-up %s, then %d rounds of %s per mode and client count; tx/s is the median round%n",
                 human(b.warmup), b.rounds, human(b.round)));
@@ -230,6 +232,7 @@ final class Report {
         private boolean parallelPhases;
         private boolean onePhaseLogged = true;
         private String log = "Atomikos's own file log";
+        private String jmsPool = "atomikos";
         private final List<Row> rows = new ArrayList<>();
 
         Builder(BenchSettings settings, String postgres, String mysql, boolean mysqlBinlog, Duration warmup, int rounds, Duration round,
@@ -249,9 +252,14 @@ final class Report {
         }
 
         Builder coordinator(boolean parallel, boolean logsOnePhase, String log) {
+            return coordinator(parallel, logsOnePhase, log, "atomikos");
+        }
+
+        Builder coordinator(boolean parallel, boolean logsOnePhase, String log, String jmsPool) {
             this.parallelPhases = parallel;
             this.onePhaseLogged = logsOnePhase;
             this.log = log;
+            this.jmsPool = jmsPool;
             return this;
         }
 

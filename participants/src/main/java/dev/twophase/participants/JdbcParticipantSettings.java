@@ -13,11 +13,16 @@ import java.util.Objects;
  * @param minPoolSize connections kept open
  * @param maxPoolSize most connections, i.e. most transactions using this participant at once
  * @param borrowTimeout how long a transaction waits for a free connection before failing
+ * @param validationWindow a connection borrowed within this time of its last successful statement (or
+ *        validation) is handed out without the validation query's round trip; zero validates on every borrow
  * @param propertyPrefix where the user configured this participant, e.g. {@code twophase.participants.jdbc.orders}:
  *        startup errors tell the user to set {@code <propertyPrefix>.url} and so on
  */
 public record JdbcParticipantSettings(String name, String url, String username, String password,
-        int minPoolSize, int maxPoolSize, Duration borrowTimeout, String propertyPrefix) {
+        int minPoolSize, int maxPoolSize, Duration borrowTimeout, Duration validationWindow, String propertyPrefix) {
+
+    /** The default {@code validation-window}. */
+    public static final Duration DEFAULT_VALIDATION_WINDOW = Duration.ofSeconds(1);
 
     /** The prefix of every JDBC participant's properties; the participant's name follows. */
     public static final String PROPERTIES = "twophase.participants.jdbc";
@@ -28,6 +33,9 @@ public record JdbcParticipantSettings(String name, String url, String username, 
         if (borrowTimeout == null) {
             borrowTimeout = Duration.ofSeconds(30);
         }
+        if (validationWindow == null) {
+            validationWindow = DEFAULT_VALIDATION_WINDOW;
+        }
         if (propertyPrefix == null || propertyPrefix.isBlank()) {
             propertyPrefix = PROPERTIES + "." + name;
         }
@@ -36,7 +44,7 @@ public record JdbcParticipantSettings(String name, String url, String username, 
     /** Settings configured under {@code twophase.participants.jdbc.<name>}. */
     public JdbcParticipantSettings(String name, String url, String username, String password,
             int minPoolSize, int maxPoolSize, Duration borrowTimeout) {
-        this(name, url, username, password, minPoolSize, maxPoolSize, borrowTimeout, null);
+        this(name, url, username, password, minPoolSize, maxPoolSize, borrowTimeout, null, null);
     }
 
     /** Settings with the default pool: 2 to 20 connections, 30 s borrow timeout. */
@@ -53,7 +61,7 @@ public record JdbcParticipantSettings(String name, String url, String username, 
     public String toString() {
         // Never print the password.
         return "JdbcParticipantSettings[name=" + name + ", url=" + url + ", username=" + username
-                + ", pool=" + minPoolSize + ".." + maxPoolSize + ", borrowTimeout=" + borrowTimeout
+                + ", pool=" + minPoolSize + ".." + maxPoolSize + ", borrowTimeout=" + borrowTimeout + ", validationWindow=" + validationWindow
                 + ", properties=" + propertyPrefix + "]";
     }
 }

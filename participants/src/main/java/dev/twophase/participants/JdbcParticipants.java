@@ -69,7 +69,8 @@ public final class JdbcParticipants {
         technology.preflight(settings);
         AtomikosDataSourceBean bean = new AtomikosDataSourceBean();
         bean.setUniqueResourceName(settings.name());
-        bean.setXaDataSource(chain.wrap(settings.name(), technology.xaDataSource(settings)));
+        bean.setXaDataSource(chain.wrap(settings.name(),
+                ValidationWindow.wrap(technology.xaDataSource(settings), settings.validationWindow(), VALIDATION_QUERY)));
         bean.setMinPoolSize(settings.minPoolSize());
         bean.setMaxPoolSize(settings.maxPoolSize());
         bean.setBorrowConnectionTimeout((int) Math.max(1, settings.borrowTimeout().toSeconds()));
@@ -79,7 +80,8 @@ public final class JdbcParticipants {
         // isValid() throws on a dead connection (pgjdbc does, on a logical handle whose physical
         // connection a terminated backend closed), Atomikos 6 concludes the driver cannot validate and
         // stops validating that connection for good, so a dead one is handed out and fails at XA start.
-        // A failed test query always evicts the connection. Same round trip as isValid().
+        // A failed test query always evicts the connection. Same round trip as isValid(), spared within the
+        // participant's validation-window of the connection's last successful statement (ValidationWindow).
         bean.setTestQuery(VALIDATION_QUERY);
         // Work outside a JTA transaction must fail, not silently auto-commit.
         bean.setLocalTransactionMode(false);

@@ -61,7 +61,8 @@ class InboxConfiguration {
         container.setConnectionFactory(broker);
         // Each receive runs in a JTA transaction: the broker ack and the inbox row commit together.
         container.setTransactionManager(tx);
-        container.setSessionTransacted(true);
+        // Transacted for Atomikos's JMS pool; not for pooled-jms, whose XA session must not be committed locally.
+        container.setSessionTransacted(dev.twophase.participants.artemis.ArtemisParticipant.synchedLocalTransactions(broker));
         container.setDestinationName(queue);
         container.setMessageListener(listener);
         // Well under the JTA timeout, so an idle poll never times the transaction out.

@@ -34,9 +34,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        in the committing thread (Atomikos 6's own way for new transactions); the outcome is the same.
  *        Off by default: on a 2-core machine with local servers it gained nothing at one client and
  *        cost throughput under load (docs/benchmarks.md). See ParallelPhases
- * @param logStore how the recovery log is written: {@code file} (the default: Atomikos's tmlog files,
+ * @param logStore how the recovery log is written: file (the default: Atomikos's tmlog files,
  *        written with group commit, one fsync for the records of all transactions logging at the same
- *        time; see GroupCommitLog) or {@code atomikos} (Atomikos's own log: the same files, one fsync per
+ *        time; see GroupCommitLog) or atomikos (Atomikos's own log: the same files, one fsync per
  *        record under one lock). Both read each other's files
  */
 @ConfigurationProperties("twophase.coordinator")

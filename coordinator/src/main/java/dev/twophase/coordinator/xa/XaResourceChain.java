@@ -84,7 +84,11 @@ public class XaResourceChain {
             return (T) DelegatingXAResource.unwrap(resource);
         }
         Object delegate = XaHandleProxy.delegateOf(object);
-        return delegate == null ? object : (T) delegate;
+        Object result = delegate == null ? object : delegate;
+        while (result instanceof VendorWrapper wrapper) {
+            result = wrapper.vendor();
+        }
+        return (T) result;
     }
 
     private static String checked(String participant) {

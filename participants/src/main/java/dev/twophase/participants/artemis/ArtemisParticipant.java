@@ -115,9 +115,20 @@ public final class ArtemisParticipant {
      */
     public static org.springframework.jms.core.JmsTemplate jmsTemplate(jakarta.jms.ConnectionFactory connectionFactory) {
         org.springframework.jms.core.JmsTemplate template = new org.springframework.jms.core.JmsTemplate(connectionFactory);
-        template.setSessionTransacted(true);
+        template.setSessionTransacted(synchedLocalTransactions(connectionFactory));
         template.setDestinationResolver(destinationResolver());
         return template;
+    }
+
+    /**
+     * Whether Spring's JMS support ({@code JmsTemplate}, a listener container) should ask for a transacted
+     * session from this factory. Atomikos's pool hands out a session that joins the JTA transaction either
+     * way and ignores a local commit. pooled-jms hands out a plain XA session, and a transacted template or
+     * container would have Spring commit it locally after the JTA commit, which an XA session refuses: set
+     * {@code sessionTransacted} to this value.
+     */
+    public static boolean synchedLocalTransactions(jakarta.jms.ConnectionFactory connectionFactory) {
+        return !(connectionFactory instanceof PooledXaConnectionFactory);
     }
 
     /** Resolves each destination name once and hands the same object to every later session (see {@link #jmsTemplate}). */

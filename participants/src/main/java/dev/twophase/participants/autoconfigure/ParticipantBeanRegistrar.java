@@ -70,7 +70,7 @@ class ParticipantBeanRegistrar implements ImportBeanDefinitionRegistrar, Environ
                             + " flyway-mysql), or set " + prefix + ".flyway.enabled=false");
         }
         JdbcParticipantSettings settings = new JdbcParticipantSettings(name, p.url(), p.username(), p.password(),
-                p.minPoolSize(), p.maxPoolSize(), p.borrowTimeout(), prefix);
+                p.minPoolSize(), p.maxPoolSize(), p.borrowTimeout(), p.validationWindow(), prefix);
 
         RootBeanDefinition dataSource = definition(JdbcParticipantBeans.class, "dataSource",
                 com.atomikos.jdbc.AtomikosDataSourceBean.class, name);

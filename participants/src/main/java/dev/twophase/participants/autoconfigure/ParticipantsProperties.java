@@ -48,12 +48,15 @@ public record ParticipantsProperties(Map<String, Jdbc> jdbc, Map<String, Jms> jm
      * @param maxPoolSize most connections, i.e. most transactions using this participant at once
      * @param borrowTimeout how long a transaction waits for a free connection before it fails
      * @param flyway schema migration of this database before its XA pool starts
+     * @param validationWindow a pooled connection that ran a statement successfully within this time is handed out
+     *        without a validation round trip; 0 validates on every borrow
      */
     public record Jdbc(String url, String username, String password,
             @DefaultValue("2") int minPoolSize,
             @DefaultValue("20") int maxPoolSize,
             @DefaultValue("30s") Duration borrowTimeout,
-            @DefaultValue Flyway flyway) {
+            @DefaultValue Flyway flyway,
+            @DefaultValue("1s") Duration validationWindow) {
 
         @Override
         public String toString() {
@@ -91,9 +94,10 @@ public record ParticipantsProperties(Map<String, Jdbc> jdbc, Map<String, Jms> jm
      * @param password broker password
      * @param maxPoolSize most broker connections held at once
      * @param embedded an Artemis broker run inside this JVM, for tests and demos
-     * @param pool which pool enlists the broker in transactions: {@code atomikos} (Atomikos's JMS pool: a new XA
-     *        session and producer per transaction) or {@code pooled-jms} (messaginghub pooled-jms: XA sessions and
-     *        producers reused across transactions, the broker registered with Atomikos for recovery)
+     * @param pool which pool enlists the broker in transactions: {@code atomikos} (the default: Atomikos's JMS pool,
+     *        a new XA session and producer per transaction) or {@code pooled-jms} (messaginghub pooled-jms: XA sessions
+     *        and producers reused across transactions, the broker registered with Atomikos for recovery; see
+     *        docs/configuration.md for what is not settled yet)
      */
     public record Jms(String url, String user, String password,
             @DefaultValue("20") int maxPoolSize,
@@ -102,10 +106,6 @@ public record ParticipantsProperties(Map<String, Jdbc> jdbc, Map<String, Jms> jm
 
         /** The pool choices of {@code pool}. */
         public static final java.util.List<String> POOLS = java.util.List.of("atomikos", "pooled-jms");
-
-        public Jms(String url, String user, String password, int maxPoolSize, Embedded embedded) {
-            this(url, user, password, maxPoolSize, embedded, "atomikos");
-        }
 
         /** Whether pooled-jms enlists the broker's sessions. */
         public boolean pooledJms() {
@@ -135,6 +135,10 @@ public record ParticipantsProperties(Map<String, Jdbc> jdbc, Map<String, Jms> jm
     public ParticipantsProperties validate() {
         Set<String> names = new HashSet<>();
         jdbc.forEach((name, p) -> {
+            if (p != null && p.validationWindow() != null && p.validationWindow().isNegative()) {
+                throw new InvalidConfigurationPropertyValueException(PREFIX + ".jdbc." + name + ".validation-window", p.validationWindow(),
+                        "it must be 0 (validate every borrowed connection) or positive, e.g. 1s");
+            }
             String prefix = PREFIX + ".jdbc." + name;
             checkName(prefix, name, names);
             if (p == null || p.url() == null || p.url().isBlank()) {

@@ -181,10 +181,15 @@ class TwophaseParticipantsAutoConfigurationTest {
         });
     }
 
-    @Test
-    void twoDatabasesAndTheBrokerCommitTogetherAndRollBackTogether() {
-        twoDatabasesAndABroker().run(ctx -> {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"atomikos", "pooled-jms"})
+    void twoDatabasesAndTheBrokerCommitTogetherAndRollBackTogether(String pool) {
+        twoDatabasesAndABroker().withPropertyValues("twophase.participants.jms.events.pool=" + pool).run(ctx -> {
             assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean("events")).isInstanceOf(pool.equals("pooled-jms")
+                    ? dev.twophase.participants.artemis.PooledXaConnectionFactory.class : AtomikosConnectionFactoryBean.class);
+            // Either way the broker is registered with Atomikos for recovery under the participant's name.
+            assertThat(com.atomikos.icatch.config.Configuration.getResource("events")).isNotNull();
             TransactionTemplate tx = new TransactionTemplate(ctx.getBean(PlatformTransactionManager.class));
             JdbcTemplate orders = ctx.getBean("ordersJdbcTemplate", JdbcTemplate.class);
             JdbcTemplate billing = ctx.getBean("billingJdbcTemplate", JdbcTemplate.class);
@@ -235,6 +240,16 @@ class TwophaseParticipantsAutoConfigurationTest {
     void refusesADatabaseWithoutUrl() {
         runner().withPropertyValues("twophase.participants.jdbc.orders.username=sa").run(ctx ->
                 assertThat(invalidProperty(ctx).getName()).isEqualTo("twophase.participants.jdbc.orders.url"));
+    }
+
+    @Test
+    void refusesAnUnknownBrokerPool() {
+        runner().withPropertyValues("twophase.participants.jms.events.url=tcp://127.0.0.1:1",
+                "twophase.participants.jms.events.pool=hikari").run(ctx -> {
+                    InvalidConfigurationPropertyValueException e = invalidProperty(ctx);
+                    assertThat(e.getName()).isEqualTo("twophase.participants.jms.events.pool");
+                    assertThat(e.getReason()).contains("atomikos").contains("pooled-jms");
+                });
     }
 
     @Test
