@@ -67,6 +67,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + " and producers reused), as twophase.participants.jms.<name>.pool. Default: ${DEFAULT-VALUE}")
     String jmsPool;
 
+    @Option(names = "--validation-window", defaultValue = "1s",
+            description = "The JDBC participants' validation-window: 0 validates every borrowed connection (Atomikos's way)."
+                    + " Default: ${DEFAULT-VALUE}")
+    String validationWindow;
+
     @Option(names = "--accounts", defaultValue = "1000", description = "Accounts per bank the transfers pick from. Default: ${DEFAULT-VALUE}")
     int accounts;
 
@@ -191,7 +196,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats() == null
                             ? "Atomikos's own file log (one fsync per record)"
                             : "group-commit log over " + dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats().store(),
-                    jmsPool);
+                    (jmsPool.equals("pooled-jms") ? "pooled-jms (XA sessions and producers reused)" : "Atomikos's (a new XA session per transaction)")
+                            + "; JDBC validation-window " + validationWindow);
             if (!jitTime.isZero()) {
                 out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitTime.toMillis() / selected.size());
                 for (Mode mode : selected) {
@@ -248,6 +254,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         properties.put("twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases));
         properties.put("twophase.coordinator.log-store", logStore);
         properties.put("twophase.participants.jms." + BenchConfiguration.BROKER + ".pool", jmsPool);
+        properties.put("twophase.participants.jdbc." + BenchConfiguration.BANK_A + ".validation-window", validationWindow);
+        properties.put("twophase.participants.jdbc." + BenchConfiguration.BANK_B + ".validation-window", validationWindow);
         properties.put("spring.main.banner-mode", "off");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.com.atomikos", "ERROR");

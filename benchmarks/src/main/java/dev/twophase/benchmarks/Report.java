@@ -125,7 +125,7 @@ final class Report {
                 .append(b.onePhaseLogged ? ", one-phase transactions logged" : ", one-phase transactions not logged")
                 .append("; recovery log: ").append(b.log).append('\n');
         s.append("- Pools: ").append(b.settings.poolSize()).append(" connections per pool (XA and plain); broker XA pool: ")
-                .append(b.jmsPool.equals("pooled-jms") ? "pooled-jms (XA sessions and producers reused)" : "Atomikos's (a new XA session per transaction)")
+                .append(b.jmsPool)
                 .append("; ")
                 .append(b.settings.accounts()).append(" accounts per bank, transfers of 1 cent between random accounts\n");
         s.append(String.format(Locale.ROOT, "- Rounds: warm-up %s, then %d rounds of %s per mode and client count; tx/s is the median round%n",

@@ -33,9 +33,11 @@ public final class AtomikosSettings {
     private final Set<String> recoveryParticipants;
     private final Duration forgetOrphanedLogEntriesDelay;
     private final Duration commitRetryInterval;
+    private final dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase;
 
     private AtomikosSettings(TmName tmName, Path logDir, Properties properties, CoordinatorProperties p,
-            Set<String> recoveryParticipants) {
+            Set<String> recoveryParticipants, dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase) {
+        this.logDatabase = logDatabase;
         this.tmName = tmName;
         this.logDir = logDir;
         this.properties = properties;
@@ -125,6 +127,22 @@ public final class AtomikosSettings {
         }
         // Read by the log factory Atomikos loads (OnePhaseAwareLog.Factory), which has no Spring context.
         props.setProperty(LOG_STORE_PROPERTY, logStore);
+        dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase = null;
+        if (logStore.equals(dev.twophase.coordinator.log.LogStores.POSTGRESQL)) {
+            CoordinatorProperties.LogDatabase db = p.logDatabase();
+            if (db == null || db.url() == null || !db.url().startsWith("jdbc:postgresql:")) {
+                throw new InvalidConfigurationPropertyValueException("twophase.coordinator.log-database.url", db == null ? null : db.url(),
+                        "log-store=postgresql needs the PostgreSQL database that holds the coordinator log,"
+                                + " e.g. jdbc:postgresql://127.0.0.1:5432/app");
+            }
+            Duration lease = db.lease() == null ? Duration.ofSeconds(30) : db.lease();
+            if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new InvalidConfigurationPropertyValueException("twophase.coordinator.log-database.lease", lease,
+                        "it must be at least 1s (it is renewed every third of it); e.g. 30s");
+            }
+            logDatabase = new dev.twophase.coordinator.log.PostgresLogStore.Settings(db.url(), db.username(),
+                    db.password() == null ? "" : db.password(), lease);
+        }
         // A heuristic outcome must reach the caller as an exception, not a normal return.
         props.setProperty("com.atomikos.icatch.throw_on_heuristic", "true");
         // Every transaction is then a root, whose id is its coordinator's key in the transaction service:
@@ -133,7 +151,7 @@ public final class AtomikosSettings {
         props.setProperty("com.atomikos.icatch.allow_subtransactions", "false");
         // The open-source edition prints a "not registered" banner unless this is set.
         props.setProperty("com.atomikos.icatch.registered", "true");
-        return new AtomikosSettings(tmName, p.logDir().toAbsolutePath().normalize(), props, p, participants);
+        return new AtomikosSettings(tmName, p.logDir().toAbsolutePath().normalize(), props, p, participants, logDatabase);
     }
 
     private static Set<String> recoveryParticipants(List<String> names) {
@@ -163,6 +181,11 @@ public final class AtomikosSettings {
     /** How long Atomikos keeps an orphaned commit decision ({@code twophase.coordinator.forget-orphaned-log-entries-delay}). */
     public Duration forgetOrphanedLogEntriesDelay() {
         return forgetOrphanedLogEntriesDelay;
+    }
+
+    /** The PostgreSQL log store's database, or null when the log is in files. */
+    public dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase() {
+        return logDatabase;
     }
 
     public TmName tmName() {

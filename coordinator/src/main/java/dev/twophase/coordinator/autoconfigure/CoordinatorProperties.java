@@ -37,7 +37,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param logStore how the recovery log is written: file (the default: Atomikos's tmlog files,
  *        written with group commit, one fsync for the records of all transactions logging at the same
  *        time; see GroupCommitLog) or atomikos (Atomikos's own log: the same files, one fsync per
- *        record under one lock). Both read each other's files
+ *        record under one lock). Both read each other's files. Or postgresql: group commit into the
+ *        database of log-database, so that another instance can finish this one's transactions
  */
 @ConfigurationProperties("twophase.coordinator")
 public record CoordinatorProperties(
@@ -54,5 +55,24 @@ public record CoordinatorProperties(
         @DefaultValue("10") int commitRetries,
         @DefaultValue("1s") Duration commitRetryInterval,
         @DefaultValue("false") boolean parallelPhases,
-        @DefaultValue("file") String logStore) {
+        @DefaultValue("file") String logStore,
+        @DefaultValue LogDatabase logDatabase) {
+
+    /**
+     * The database of {@code log-store=postgresql}.
+     *
+     * @param url JDBC URL of the PostgreSQL database that holds the coordinator log (it may be an application
+     *        database; the log's tables start with twophase_log_), e.g. jdbc:postgresql://db:5432/app
+     * @param username database user; it needs to create tables on first start
+     * @param password database password
+     * @param lease how long this coordinator owns its TM name's log without renewing; another instance may take the
+     *        TM name over after that. Renewed every third of it
+     */
+    public record LogDatabase(String url, String username, String password, @DefaultValue("30s") Duration lease) {
+
+        @Override
+        public String toString() {
+            return "LogDatabase[url=" + url + ", username=" + username + ", lease=" + lease + "]";
+        }
+    }
 }

@@ -79,6 +79,8 @@ public class TwophaseCoordinatorAutoConfiguration {
         AtomikosInternals.verify();
         LogDirectoryGuard.check(settings.logDir(), AtomikosSettings.LOG_BASE_NAME);
         log.info("Starting coordinator tm-name={} log-dir={}", settings.tmName(), settings.logDir());
+        // The PostgreSQL log store's database, for the log factory Atomikos loads (null for the file stores).
+        dev.twophase.coordinator.log.LogStores.configure(settings.logDatabase());
         UserTransactionServiceImp service = new UserTransactionServiceImp(settings.atomikosProperties());
         // Registered before init so that they see it happen, e.g. the moment this run starts (prompt recovery).
         service.setInitialTransactionServicePlugins(plugins.orderedStream().toList());

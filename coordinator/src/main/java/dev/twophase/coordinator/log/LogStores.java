@@ -17,7 +17,17 @@ public final class LogStores {
     public static final String FILE = "file";
     /** Atomikos's own file log, one forced write per record. */
     public static final String ATOMIKOS = "atomikos";
-    public static final List<String> NAMES = List.of(FILE, ATOMIKOS);
+    /** Group commit into PostgreSQL, with a lease per TM name (PostgresLogStore). */
+    public static final String POSTGRESQL = "postgresql";
+    public static final List<String> NAMES = List.of(FILE, ATOMIKOS, POSTGRESQL);
+
+    /** Where the PostgreSQL store is: set by the coordinator's configuration before Atomikos starts (no password in Atomikos's properties, which it logs). */
+    private static volatile PostgresLogStore.Settings database;
+
+    /** Sets the PostgreSQL store's settings for the next start of Atomikos ({@code null}: none). */
+    public static void configure(PostgresLogStore.Settings settings) {
+        database = settings;
+    }
 
     private LogStores() {
     }
@@ -30,7 +40,18 @@ public final class LogStores {
             return new OnePhaseAwareLog(files.oltpLog(), files.recoveryLog());
         }
         try {
-            GroupCommitLog log = new GroupCommitLog(FileLogStore.openConfigured(), AtomikosLogFiles.tmUniqueName(),
+            LogStore logStore;
+            if (POSTGRESQL.equals(store)) {
+                PostgresLogStore.Settings settings = database;
+                if (settings == null) {
+                    throw new LogException("log-store=postgresql but no database is configured (twophase.coordinator.log-database.url)");
+                }
+                PostgresLogSchema.migrate(settings);
+                logStore = PostgresLogStore.open(settings, AtomikosLogFiles.tmUniqueName());
+            } else {
+                logStore = FileLogStore.openConfigured();
+            }
+            GroupCommitLog log = new GroupCommitLog(logStore, AtomikosLogFiles.tmUniqueName(),
                     AtomikosLogFiles.checkpointInterval(), AtomikosLogFiles.forgetOrphanedLogEntriesDelay());
             return new OnePhaseAwareLog(log, log);
         } catch (LogException e) {

@@ -7,8 +7,9 @@
  * <li>{@link dev.twophase.coordinator.log.GroupCommitLog} - Atomikos's log semantics with group
  *     commit: concurrent records share one force, no writer returns before its record is durable;</li>
  * <li>{@link dev.twophase.coordinator.log.LogStore} - where records are kept:
- *     {@link dev.twophase.coordinator.log.FileLogStore} (Atomikos's own tmlog files); a database
- *     store is another implementation;</li>
+ *     {@link dev.twophase.coordinator.log.FileLogStore} (Atomikos's own tmlog files) and
+ *     {@link dev.twophase.coordinator.log.PostgresLogStore} (a row per pending transaction, a lease
+ *     and a fencing epoch per TM name; schema applied by PostgresLogSchema);</li>
  * <li>{@link dev.twophase.coordinator.log.LogStores} - the choice of {@code twophase.coordinator.log-store};</li>
  * <li>{@link dev.twophase.coordinator.log.LogDirectoryGuard} - refuses a log directory that cannot be
  *     written or is locked by another coordinator.</li>

@@ -116,7 +116,7 @@ class AtomikosSettingsTest {
         CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
         CoordinatorProperties shortDelay = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
-                Duration.ofMinutes(1), 5, Duration.ofSeconds(10), true, "file");
+                Duration.ofMinutes(1), 5, Duration.ofSeconds(10), true, "file", null);
         assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(() -> AtomikosSettings.from(shortDelay))
                 .satisfies(e -> {
@@ -189,14 +189,34 @@ class AtomikosSettingsTest {
         CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
         CoordinatorProperties disk = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
-                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "disk");
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "disk", null);
         assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(() -> AtomikosSettings.from(disk))
                 .satisfies(e -> {
                     assertThat(e.getName()).isEqualTo("twophase.coordinator.log-store");
                     assertThat(e.getValue()).isEqualTo("disk");
-                    assertThat(e.getReason()).contains("file").contains("atomikos");
+                    assertThat(e.getReason()).contains("file").contains("atomikos").contains("postgresql");
                 });
+    }
+
+    @Test
+    void thePostgresqlStoreNeedsItsDatabase() {
+        CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
+        CoordinatorProperties noDatabase = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
+                p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "postgresql",
+                new CoordinatorProperties.LogDatabase(null, "u", "secret", null));
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+                .isThrownBy(() -> AtomikosSettings.from(noDatabase))
+                .satisfies(e -> assertThat(e.getName()).isEqualTo("twophase.coordinator.log-database.url"));
+        CoordinatorProperties withDatabase = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
+                p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "postgresql",
+                new CoordinatorProperties.LogDatabase("jdbc:postgresql://db/app", "u", "secret", null));
+        AtomikosSettings settings = AtomikosSettings.from(withDatabase);
+        assertThat(settings.logDatabase().lease()).isEqualTo(Duration.ofSeconds(30));
+        // The password never goes into Atomikos's properties, which Atomikos prints at startup.
+        assertThat(settings.atomikosProperties().values()).doesNotContain("secret");
     }
 
     @Test
@@ -208,7 +228,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties props(String tmName, Path logDir, String defaultTimeout, String maxTimeout,
             String recoveryDelay, int maxActives) {
         return recovery("2s", "60s", List.of(), new CoordinatorProperties(tmName, logDir, duration(defaultTimeout),
-                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10), true, "file"));
+                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10), true, "file", null));
     }
 
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants) {
@@ -218,7 +238,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants,
             CoordinatorProperties p) {
         return new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(), p.recoveryDelay(),
-                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval(), p.parallelPhases(), p.logStore());
+                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval(), p.parallelPhases(), p.logStore(), p.logDatabase());
     }
 
     private static Duration duration(String value) {
