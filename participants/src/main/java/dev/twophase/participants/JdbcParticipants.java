@@ -53,7 +53,7 @@ public final class JdbcParticipants {
     }
 
     /** Run on every borrowed connection; valid on PostgreSQL, MySQL/MariaDB and H2. */
-    static final String VALIDATION_QUERY = "SELECT 1";
+    static final String VALIDATION_QUERY = "SELECT 1 /* twophase validation */";
 
     /**
      * Runs the preflight check and builds the pooled XA data source. The bean is not started:

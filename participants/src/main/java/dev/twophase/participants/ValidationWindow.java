@@ -226,6 +226,10 @@ final class ValidationWindow {
         private Object tracked(Statement statement, Class<?> type) {
             Class<?> iface = type.isInterface() ? type : Statement.class;
             return Proxy.newProxyInstance(ValidationWindow.class.getClassLoader(), new Class<?>[] {iface}, (p, m, a) -> {
+                if (m.getDeclaringClass() == Object.class) {
+                    // Atomikos keeps its statements in a list and removes them with equals on close.
+                    return objectMethod(p, m, a, statement);
+                }
                 try {
                     Object r = call(statement, m, a);
                     if (m.getName().startsWith("execute")) {

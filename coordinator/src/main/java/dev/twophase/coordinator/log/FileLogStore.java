@@ -96,13 +96,26 @@ public final class FileLogStore implements LogStore {
 
     @Override
     public void append(List<PendingTransactionRecord> records) throws LogWriteException {
+        long start = -1;
         try {
             if (channel == null) {
                 throw new IOException("no version of " + files + " is open for writing; a checkpoint opens one");
             }
+            start = channel.position();
             write(records);
             channel.force(false);
         } catch (IOException e) {
+            // Cut off what was written of the batch, so that a crash before the next checkpoint does not
+            // read it back; the checkpoint that follows rewrites the file anyway.
+            if (start >= 0 && channel != null && channel.isOpen()) {
+                try {
+                    channel.truncate(start);
+                    channel.position(start);
+                    channel.force(false);
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
             throw new LogWriteException(e);
         }
     }

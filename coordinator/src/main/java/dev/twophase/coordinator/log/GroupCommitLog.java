@@ -87,10 +87,16 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
         this.tmName = tmName;
         this.checkpointInterval = Math.max(1, checkpointInterval);
         this.forgetOrphanedDelayMillis = forgetOrphanedDelayMillis;
-        for (PendingTransactionRecord r : store.load()) {
-            apply(r);
+        try {
+            for (PendingTransactionRecord r : store.load()) {
+                apply(r);
+            }
+            checkpoint();
+        } catch (LogException | RuntimeException e) {
+            // Release the store's lock or lease: a retry, or another instance, must be able to open it.
+            store.close();
+            throw e;
         }
-        checkpoint();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -123,6 +129,14 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
             while (writing) {
                 interrupted |= awaitUninterruptibly();
             }
+            // Writers still queued are told the log is closed; none of them becomes leader after this.
+            LogWriteException closing = new LogWriteException(new IOException("the coordinator log " + store.describe() + " is closed"));
+            for (Write w : queue) {
+                w.done = true;
+                w.failure = closing;
+            }
+            queue = new ArrayList<>();
+            lock.notifyAll();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -134,9 +148,10 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
     // ---------------------------------------------------------------------------------------------
     // RecoveryLog
 
+    /** False once the store was taken over by another process: Atomikos then leaves recovery to the new owner. */
     @Override
     public boolean isActive() {
-        return true;
+        return store.owned();
     }
 
     @Override
@@ -244,6 +259,9 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
                 resultOf(mine);
                 return;
             }
+            if (closed) {
+                throw new LogWriteException(new IOException("the coordinator log " + store.describe() + " is closed"));
+            }
             writing = true;
             batch = queue;
             queue = new ArrayList<>();
@@ -255,33 +273,45 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
             all.addAll(w.records);
         }
         try {
-            if (checkpointDue || appendsSinceCheckpoint >= checkpointInterval) {
-                checkpoint();
+            try {
+                if (checkpointDue || appendsSinceCheckpoint >= checkpointInterval) {
+                    checkpoint();
+                }
+                store.append(all);
+                forces.incrementAndGet();
+            } catch (LogWriteException e) {
+                failure = e;
+            } catch (RuntimeException | Error e) {
+                failure = new LogWriteException(e);
             }
-            store.append(all);
-            forces.incrementAndGet();
-        } catch (LogWriteException e) {
-            failure = e;
-        } catch (RuntimeException e) {
-            failure = new LogWriteException(e);
-        }
-        synchronized (lock) {
-            if (failure == null) {
-                all.forEach(this::apply);
-                written.addAndGet(all.size());
-                appendsSinceCheckpoint++;
-            } else {
+            if (failure != null) {
                 failedForces.incrementAndGet();
                 checkpointDue = true;
                 LOG.error("Writing {} record(s) to the coordinator log {} failed; their transactions are told so",
                         all.size(), store.describe(), failure.getCause() == null ? failure : failure.getCause());
+                // Rewrite the store at once, without the failed batch, before anyone is told: a crash
+                // before the next append must not find those records.
+                try {
+                    checkpoint();
+                } catch (LogWriteException | RuntimeException again) {
+                    LOG.error("The coordinator log {} could not be rewritten after the failed write either; every write fails"
+                            + " until it can", store.describe());
+                }
             }
-            for (Write w : batch) {
-                w.done = true;
-                w.failure = failure;
+        } finally {
+            synchronized (lock) {
+                if (failure == null) {
+                    all.forEach(this::apply);
+                    written.addAndGet(all.size());
+                    appendsSinceCheckpoint += all.size();
+                }
+                for (Write w : batch) {
+                    w.done = true;
+                    w.failure = failure == null ? null : failure;
+                }
+                writing = false;
+                lock.notifyAll();
             }
-            writing = false;
-            lock.notifyAll();
         }
         if (interruptedMeanwhile) {
             Thread.currentThread().interrupt();

@@ -13,7 +13,7 @@ import com.atomikos.recovery.PendingTransactionRecord;
  * thread at a time, so implementations need no locking of their own.
  *
  * <p>Implementations: {@link FileLogStore} (the {@code tmlog*.log} files Atomikos itself writes,
- * so logs carry over in both directions). A database store implements the same three operations.
+ * so logs carry over in both directions) and {@link PostgresLogStore}.
  */
 public interface LogStore {
 
@@ -35,6 +35,15 @@ public interface LogStore {
      * recovery from a failed append (whose partial write it discards).
      */
     void checkpoint(Collection<PendingTransactionRecord> live) throws LogWriteException;
+
+    /**
+     * Whether this process still owns the log. A store another process can take over (a database
+     * store whose lease was lost) answers false from then on; Atomikos then leaves recovery to the
+     * owner (its {@code RecoveryLog.isActive()}).
+     */
+    default boolean owned() {
+        return true;
+    }
 
     /** What the store is, for logs and errors: e.g. its files. */
     String describe();

@@ -105,9 +105,18 @@ public final class PostgresLogStore implements LogStore {
         return fenced;
     }
 
+    @Override
+    public boolean owned() {
+        return !fenced;
+    }
+
     private void acquire() throws LogException {
         try {
             Connection c = connection();
+            try (var timeout = c.createStatement()) {
+                // A dead owner's open write holds the row until its session is dropped: do not wait on it forever.
+                timeout.execute("SET LOCAL lock_timeout = '" + settings.lease().toMillis() + "ms'");
+            }
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT epoch, owner, lease_until > now() AS live, lease_until FROM twophase_log_owner WHERE tm_name = ? FOR UPDATE")) {
                 select.setString(1, tmName);
@@ -121,6 +130,7 @@ public final class PostgresLogStore implements LogStore {
                             insert.setString(3, interval());
                             if (insert.executeUpdate() == 0) {
                                 c.rollback();
+                                closeConnection();
                                 throw new LogException("another process took the coordinator log of " + tmName + " at the same moment");
                             }
                         }
@@ -129,6 +139,7 @@ public final class PostgresLogStore implements LogStore {
                         String current = rs.getString("owner");
                         if (rs.getBoolean("live")) {
                             c.rollback();
+                            closeConnection();
                             throw new LogException("the coordinator log of TM name '" + tmName + "' in " + settings.url()
                                     + " is owned by " + current + " until " + rs.getTimestamp("lease_until")
                                     + ": another instance with this tm-name is running. Give this instance its own"
@@ -162,14 +173,15 @@ public final class PostgresLogStore implements LogStore {
         }
         try (Connection c = DriverManager.getConnection(settings.url(), settings.username(), settings.password());
                 PreparedStatement update = c.prepareStatement(
-                        "UPDATE twophase_log_owner SET lease_until = now() + ?::interval WHERE tm_name = ? AND epoch = ?")) {
+                        "UPDATE twophase_log_owner SET lease_until = now() + ?::interval WHERE tm_name = ? AND epoch = ? AND owner = ?")) {
             update.setString(1, interval());
             update.setString(2, tmName);
             update.setLong(3, epoch);
+            update.setString(4, owner);
             if (update.executeUpdate() == 0) {
                 fence();
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             // The next append renews too, or fails; the lease may still run out, and then this process is fenced.
             LOG.warn("Could not renew the lease of the coordinator log of {}: {}", tmName, e.getMessage());
         }
@@ -226,10 +238,12 @@ public final class PostgresLogStore implements LogStore {
             Connection c = connection();
             try {
                 try (PreparedStatement lease = c.prepareStatement(
-                        "UPDATE twophase_log_owner SET lease_until = greatest(lease_until, now() + ?::interval) WHERE tm_name = ? AND epoch = ?")) {
+                        "UPDATE twophase_log_owner SET lease_until = greatest(lease_until, now() + ?::interval)"
+                                + " WHERE tm_name = ? AND epoch = ? AND owner = ?")) {
                     lease.setString(1, interval());
                     lease.setString(2, tmName);
                     lease.setLong(3, epoch);
+                    lease.setString(4, owner);
                     if (lease.executeUpdate() == 0) {
                         c.rollback();
                         fence();
@@ -314,6 +328,8 @@ public final class PostgresLogStore implements LogStore {
         if (connection == null || connection.isClosed()) {
             connection = DriverManager.getConnection(settings.url(), settings.username(), settings.password());
             connection.setAutoCommit(false);
+            // A partitioned database must fail the write (and its transactions), not hang every commit.
+            connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, settings.lease().toMillis()));
         }
         return connection;
     }
@@ -340,14 +356,21 @@ public final class PostgresLogStore implements LogStore {
 
     @Override
     public void close() {
-        renewal.shutdownNow();
+        renewal.shutdown();
+        try {
+            // A renewal in progress must not extend the lease after it was released below.
+            renewal.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (!fenced) {
             // Release the lease so that a restart, or another node, need not wait for it to run out.
             try (Connection c = DriverManager.getConnection(settings.url(), settings.username(), settings.password());
                     PreparedStatement release = c.prepareStatement(
-                            "UPDATE twophase_log_owner SET lease_until = now() WHERE tm_name = ? AND epoch = ?")) {
+                            "UPDATE twophase_log_owner SET lease_until = now() WHERE tm_name = ? AND epoch = ? AND owner = ?")) {
                 release.setString(1, tmName);
                 release.setLong(2, epoch);
+                release.setString(3, owner);
                 release.executeUpdate();
             } catch (SQLException e) {
                 LOG.warn("Could not release the lease of the coordinator log of {}; it expires by itself: {}", tmName, e.getMessage());

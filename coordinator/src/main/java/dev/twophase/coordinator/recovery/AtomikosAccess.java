@@ -30,6 +30,15 @@ public interface AtomikosAccess {
     boolean subtransactionsAllowed();
 
     /**
+     * Whether this process still owns its recovery log. False once a log store another process can
+     * take over (the PostgreSQL store) lost its lease: recovery must then leave the TM name's branches
+     * to the new owner, whose log holds the current decisions.
+     */
+    default boolean ownsLog() {
+        return true;
+    }
+
+    /**
      * Makes Atomikos replace the participant's recovery XAResource after a scan failed with it.
      *
      * @return whether it was replaced; {@code false} when that is not possible

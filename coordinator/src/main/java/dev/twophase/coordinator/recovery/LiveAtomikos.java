@@ -110,6 +110,12 @@ final class LiveAtomikos implements AtomikosAccess {
         }
     }
 
+    @Override
+    public boolean ownsLog() {
+        return Configuration.getRecoveryService() == null || Configuration.getRecoveryLog() == null
+                || Configuration.getRecoveryLog().isActive();
+    }
+
     private static RecoveryLog log() {
         if (Configuration.getRecoveryService() == null) {
             throw new IllegalStateException("Atomikos is not running: no recovery log");

@@ -284,6 +284,14 @@ public final class PromptRecovery implements SmartLifecycle {
     void runPass() {
         passLock.lock();
         try {
+            if (!atomikos.ownsLog()) {
+                // Fenced: another process owns this TM name's log now; resolving its branches from this
+                // process's stale view could roll back what the new owner has decided to commit.
+                log.error("Recovery skipped: this coordinator no longer owns its recovery log (another instance took"
+                        + " its TM name over); stop this instance");
+                failedPasses.incrementAndGet();
+                return;
+            }
             Map<String, Supplier<XAResource>> registered = atomikos.participants();
             List<ScanResult> results = new ArrayList<>();
             for (Map.Entry<String, Supplier<XAResource>> participant : registered.entrySet()) {

@@ -120,13 +120,55 @@ class GroupCommitLogTest {
         GatedStore store = new GatedStore();
         GroupCommitLog log = new GroupCommitLog(store, TM, 1000, 86_400_000);
         store.failOnAppend = 1;
-        assertThatExceptionOfType(LogWriteException.class).isThrownBy(() -> log.write(committing("a")));
         store.failCheckpoint = true;
+        assertThatExceptionOfType(LogWriteException.class).isThrownBy(() -> log.write(committing("a")));
         assertThatExceptionOfType(LogWriteException.class).isThrownBy(() -> log.write(committing("b")));
         assertThat(log.get("b")).isNull();
         store.failCheckpoint = false;
         log.write(committing("c"));
         assertThat(store.contents()).containsOnlyKeys("c");
+    }
+
+    @Test
+    void afterAFailedForceTheStoreIsRewrittenBeforeTheWritersAreTold() throws Exception {
+        GatedStore store = new GatedStore();
+        GroupCommitLog log = new GroupCommitLog(store, TM, 1000, 86_400_000);
+        log.write(committing("kept"));
+        store.failOnAppend = 2;
+        assertThatExceptionOfType(LogWriteException.class).isThrownBy(() -> log.write(committing("failed")));
+        // What a restart right now would load: the partial write is gone.
+        assertThat(store.contents()).containsOnlyKeys("kept");
+    }
+
+    @Test
+    void closingFailsTheWritersStillQueuedAndNoneWritesAfterwards() throws Exception {
+        GatedStore store = new GatedStore();
+        GroupCommitLog log = new GroupCommitLog(store, TM, 1000, 86_400_000);
+        store.gate();
+        Future<?> first = pool.submit(() -> write(log, committing("first")));
+        store.awaitForceStarted();
+        Future<?> queued = pool.submit(() -> write(log, committing("queued")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.queued() == 1);
+        Future<?> closing = pool.submit(() -> {
+            log.close();
+            return null;
+        });
+        Thread.sleep(100);
+        store.open();
+        first.get(5, TimeUnit.SECONDS);
+        closing.get(5, TimeUnit.SECONDS);
+        assertThat(queued).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .satisfies(e -> assertThat(e).hasRootCauseMessage("the coordinator log gated test store is closed"));
+        assertThat(store.forced).extracting(r -> r.id).containsExactly("first");
+    }
+
+    @Test
+    void aStoreTakenOverByAnotherProcessMakesTheLogInactiveForRecovery() throws Exception {
+        GatedStore store = new GatedStore();
+        GroupCommitLog log = new GroupCommitLog(store, TM, 1000, 86_400_000);
+        assertThat(log.isActive()).isTrue();
+        store.owned = false;
+        assertThat(log.isActive()).isFalse();
     }
 
     @Test
@@ -216,6 +258,7 @@ class GroupCommitLogTest {
         private volatile CountDownLatch gate = new CountDownLatch(0);
         private volatile CountDownLatch forceStarted = new CountDownLatch(1);
         volatile int failOnAppend = -1;
+        volatile boolean owned = true;
         private int appends;
         volatile boolean failCheckpoint;
         private final List<PendingTransactionRecord> durable = new CopyOnWriteArrayList<>();
@@ -278,6 +321,11 @@ class GroupCommitLogTest {
         @Override
         public String describe() {
             return "gated test store";
+        }
+
+        @Override
+        public boolean owned() {
+            return owned;
         }
 
         @Override

@@ -20,6 +20,16 @@ final class FakeAtomikos implements AtomikosAccess {
     private final List<String> forgotten = new ArrayList<>();
     private final List<String> questions = new ArrayList<>();
     private boolean subtransactionsAllowed;
+    private boolean ownsLog = true;
+
+    synchronized void loseLog() {
+        ownsLog = false;
+    }
+
+    @Override
+    public synchronized boolean ownsLog() {
+        return ownsLog;
+    }
 
     synchronized FakeAtomikos register(FakeResourceManager rm) {
         participants.put(rm.name(), rm::xaResource);

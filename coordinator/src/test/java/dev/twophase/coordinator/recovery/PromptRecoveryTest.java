@@ -92,6 +92,21 @@ class PromptRecoveryTest {
     }
 
     @Test
+    void aCoordinatorThatLostItsLogToAnotherInstanceResolvesNothing() {
+        PlainXid x = earlierRun(2, 1);
+        bankB.prepared(x);
+        atomikos.register(bankB);
+        atomikos.loseLog();
+
+        PromptRecovery recovery = started(Set.of());
+        recovery.runPass();
+
+        // Presuming abort from a log another instance now owns could undo that instance's commit decision.
+        assertThat(bankB.history(x)).containsExactly(State.PREPARED);
+        assertThat(recovery.status().rolledBack()).isZero();
+    }
+
+    @Test
     void leavesABranchOfThisRunAloneWhileItsTransactionIsActive() {
         PlainXid y = thisRun(4_000, 1, 1);
         bankA.prepared(y);
