@@ -90,10 +90,14 @@ class ArchitectureTest {
             .that().resideInAPackage(PARTICIPANTS)
             .should().dependOnClassesThat(coordinatorClassOtherThan("dev.twophase.coordinator.TwophaseStartupException",
                     "dev.twophase.coordinator.xa.XaResourceChain", "dev.twophase.coordinator.xa.PlainXid",
+                    "dev.twophase.coordinator.xa.DelegatingXAResource", "dev.twophase.coordinator.xa.VendorWrapper",
+                    "dev.twophase.coordinator.atomikos.JmsRecovery",
                     "dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfiguration"))
-            .because("the participants decorate their XA factories through the XaResourceChain bean, report bad"
-                    + " configuration as TwophaseStartupException, hand out recovered branches as the one Xid type and"
-                    + " order their auto-configuration after the coordinator's; nothing else of the coordinator is their contract");
+            .because("the participants decorate their XA factories through the XaResourceChain bean (a decoration of their"
+                    + " own under it is a DelegatingXAResource or a VendorWrapper, so the chain still unwraps to the vendor),"
+                    + " register a pool that is not Atomikos's for recovery through JmsRecovery, report bad configuration as"
+                    + " TwophaseStartupException, hand out recovered branches as the one Xid type and order their"
+                    + " auto-configuration after the coordinator's; nothing else of the coordinator is their contract");
 
     @ArchTest
     static final ArchRule noModuleUsesTheInternalPackagesOfAnother = internalPackagesUsedOnlyByTheirOwnModule();
@@ -117,7 +121,7 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage(ATOMIKOS_ADAPTER)
             .should().dependOnClassesThat().resideInAnyPackage("com.atomikos.icatch.imp..", "com.atomikos.icatch.config.imp..",
                     "com.atomikos.recovery.fs..", "com.atomikos.persistence..", "com.atomikos.jdbc.internal..",
-                    "com.atomikos.jms.internal..")
+                    "com.atomikos.jms.internal..", "com.atomikos.util..", "com.atomikos.datasource.xa.jms..")
             .because("every use of an Atomikos implementation class is listed in dev.twophase.coordinator.atomikos and"
                     + " checked at startup, so an Atomikos upgrade that breaks one fails with the Atomikos version named");
 
