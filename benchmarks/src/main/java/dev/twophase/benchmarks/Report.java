@@ -247,24 +247,12 @@ final class Report {
             this.fsyncBefore = fsyncBefore;
         }
 
-        Builder coordinator(boolean parallel, boolean logsOnePhase) {
-            return coordinator(parallel, logsOnePhase, "Atomikos's own file log");
-        }
-
-        Builder coordinator(boolean parallel, boolean logsOnePhase, String log) {
-            return coordinator(parallel, logsOnePhase, log, "atomikos");
-        }
-
         Builder coordinator(boolean parallel, boolean logsOnePhase, String log, String jmsPool) {
             this.parallelPhases = parallel;
             this.onePhaseLogged = logsOnePhase;
             this.log = log;
             this.jmsPool = jmsPool;
             return this;
-        }
-
-        Builder add(Mode mode, LoadDriver.Measurement m, String problem, List<String> xaCalls) {
-            return add(mode, m, problem, xaCalls, Double.NaN);
         }
 
         Builder add(Mode mode, LoadDriver.Measurement m, String problem, List<String> xaCalls, double logForcesPerTx) {

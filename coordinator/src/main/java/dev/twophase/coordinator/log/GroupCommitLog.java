@@ -307,7 +307,7 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
                 }
                 for (Write w : batch) {
                     w.done = true;
-                    w.failure = failure == null ? null : failure;
+                    w.failure = failure;
                 }
                 writing = false;
                 lock.notifyAll();

@@ -65,11 +65,6 @@ public final class PooledXaConnectionFactory implements ConnectionFactory {
         }
     }
 
-    /** The participant's unique resource name. */
-    public String participant() {
-        return participant;
-    }
-
     @Override
     public Connection createConnection() throws JMSException {
         return pool.createConnection();
