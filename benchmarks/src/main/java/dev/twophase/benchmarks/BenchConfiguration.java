@@ -135,11 +135,12 @@ class BenchConfiguration {
                 }
                 case ONE_PHASE_XA -> jta.executeWithoutResult(st -> sameBank(xaA, t));
                 case LOCAL -> localTxA.executeWithoutResult(st -> sameBank(localA, t));
+                case NARAYANA_DBS_BROKER -> throw new IllegalArgumentException("mode n-a runs on NarayanaPeer, not on twophase's participants");
             }
         }
 
         /** Bank A's rows first (the demo's lock order: bank A before bank B). */
-        private static void crossBank(JdbcTemplate a, JdbcTemplate b, TransferWork.Transfer t) {
+        static void crossBank(JdbcTemplate a, JdbcTemplate b, TransferWork.Transfer t) {
             TransferWork.register(a, t);
             bankASide(a, t);
             bankBSide(b, t);

@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
         description = "Measures the price of atomicity: the transfer flow under XA and without it, in one run.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
-    @Option(names = "--modes", split = ",", defaultValue = "a,b,c,d-xa,d-local",
-            description = "Modes to run: a (XA over PostgreSQL + MySQL + broker), b (XA over the two databases), c (baseline:"
+    @Option(names = "--modes", split = ",", defaultValue = "a,n-a,b,c,d-xa,d-local",
+            description = "Modes to run: a (XA over PostgreSQL + MySQL + broker), n-a (the same under Narayana), b (XA over the two"
+                    + " databases), c (baseline:"
                     + " two local transactions and a persistent send), d-xa / d-local (one participant via XA vs a local"
                     + " transaction), d (both). Default: ${DEFAULT-VALUE}")
     List<String> modes;
@@ -201,13 +202,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (!jitTime.isZero()) {
                 out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitTime.toMillis() / selected.size());
                 for (Mode mode : selected) {
-                    LoadDriver.run(8, Duration.ofMillis(jitTime.toMillis() / selected.size()), 1, Duration.ofMillis(1),
-                            () -> participants.transfer(mode, next(mode, data)));
+                    if (!mode.narayana()) {
+                        LoadDriver.run(8, Duration.ofMillis(jitTime.toMillis() / selected.size()), 1, Duration.ofMillis(1),
+                                () -> participants.transfer(mode, next(mode, data)));
+                    }
                 }
                 phases.drain(0);
             }
             for (int c : clients) {
                 for (Mode mode : selected) {
+                    if (mode.narayana()) {
+                        continue;
+                    }
                     data.reset();
                     out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
                     long forcesBefore = logForces();
@@ -228,9 +234,40 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 }
             }
         }
+        if (selected.contains(Mode.NARAYANA_DBS_BROKER)) {
+            measureNarayana(settings, data, builder, jitTime.toMillis() / selected.size(), warmupTime, roundTime);
+        }
         FsyncProbe.Result fsyncAfter = FsyncProbe.measure(settings.workDir(), 500);
         out.printf("fsync after the runs: median %.3f ms, p99 %.3f ms%n", fsyncAfter.medianMillis(), fsyncAfter.p99Millis());
         return builder.fsyncAfter(fsyncAfter).build();
+    }
+
+    /**
+     * Mode n-a, after twophase's context has closed (so the databases never hold both sets of XA pools):
+     * its own JIT warm-up, then the same cells and checks as every other mode.
+     */
+    private void measureNarayana(BenchSettings settings, BenchData data, Report.Builder builder, long jitMillis, Duration warmupTime,
+            Duration roundTime) throws Exception {
+        Mode mode = Mode.NARAYANA_DBS_BROKER;
+        try (NarayanaPeer narayana = NarayanaPeer.start(settings)) {
+            builder.narayana(narayana.describe());
+            if (jitMillis > 0) {
+                out.printf("JIT warm-up: %s for %d ms with 8 clients ...%n", mode.key(), jitMillis);
+                LoadDriver.run(8, Duration.ofMillis(jitMillis), 1, Duration.ofMillis(1), () -> narayana.transfer(next(mode, data)));
+            }
+            for (int c : clients) {
+                data.reset();
+                out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
+                LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime, () -> narayana.transfer(next(mode, data)));
+                String problem = BenchData.verify(mode, m.completedInAll(), data.effects());
+                builder.add(mode, m, problem, List.of(), Double.NaN);
+                out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  %s%n", m.throughput(), m.p50Millis(), m.p99Millis(),
+                        m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
+                if (m.firstError() != null) {
+                    out.println("         first error: " + m.firstError());
+                }
+            }
+        }
     }
 
     /** Forces of the coordinator's group-commit log so far; -1 when Atomikos's own log runs (it counts none). */

@@ -28,6 +28,9 @@ final class ForcedWrites {
         return switch (mode) {
             // prepare A, B, broker; COMMITTING; commit A, B, broker; TERMINATED
             case XA_DBS_BROKER -> parallelPhases ? mysql + 1 + mysql + 1 : (1 + mysql + 1) + 1 + (1 + mysql + 1) + 1;
+            // Narayana, phases one after the other: prepare A, B, broker; its commit record; commit A, B, broker; the record's
+            // deletion (the journal store forces deletes too: syncDeletes)
+            case NARAYANA_DBS_BROKER -> (1 + mysql + 1) + 1 + (1 + mysql + 1) + 1;
             // prepare A, B; COMMITTING; commit A, B; TERMINATED
             case XA_DBS -> parallelPhases ? mysql + 1 + mysql + 1 : (1 + mysql) + 1 + (1 + mysql) + 1;
             // commit A; commit B; durable send

@@ -8,6 +8,9 @@ public enum Mode {
 
     /** (a) One JTA transaction over bank A (PostgreSQL), bank B (MySQL) and the broker: two-phase commit over three participants. */
     XA_DBS_BROKER("a", "XA: PostgreSQL + MySQL + broker", "registry, debit, ledger in A; credit, ledger in B; event sent; one 2PC over 3 participants"),
+    /** (n-a) The work of {@link #XA_DBS_BROKER} with Narayana as the transaction manager instead of twophase over Atomikos. */
+    NARAYANA_DBS_BROKER("n-a", "Narayana XA: PostgreSQL + MySQL + broker",
+            "the same work as (a) with Narayana as the JTA transaction manager (journal store, Agroal XA pools, pooled-jms)"),
     /** (b) One JTA transaction over the two databases only: two-phase commit over two participants, no event. */
     XA_DBS("b", "XA: PostgreSQL + MySQL", "the same writes without the event; one 2PC over 2 participants"),
     /** (c) The non-atomic baseline: a local transaction in A, then one in B, then a persistent send outside any transaction. */
@@ -27,7 +30,7 @@ public enum Mode {
         this.work = work;
     }
 
-    /** The short name used on the command line and in the table: a, b, c, d-xa, d-local. */
+    /** The short name used on the command line and in the table: a, n-a, b, c, d-xa, d-local. */
     public String key() {
         return key;
     }
@@ -44,14 +47,19 @@ public enum Mode {
     /** The mode this one's throughput and latency are compared with. */
     public Mode reference() {
         return switch (this) {
-            case XA_DBS_BROKER, XA_DBS, BASELINE -> BASELINE;
+            case XA_DBS_BROKER, NARAYANA_DBS_BROKER, XA_DBS, BASELINE -> BASELINE;
             case ONE_PHASE_XA, LOCAL -> LOCAL;
         };
     }
 
     /** Whether a transaction of this mode sends one message to the broker. */
     public boolean sendsEvent() {
-        return this == XA_DBS_BROKER || this == BASELINE;
+        return this == XA_DBS_BROKER || this == NARAYANA_DBS_BROKER || this == BASELINE;
+    }
+
+    /** Whether this mode runs under Narayana rather than twophase's coordinator. */
+    public boolean narayana() {
+        return this == NARAYANA_DBS_BROKER;
     }
 
     /** Whether both accounts are in bank A (mode d) rather than one in each bank. */
@@ -68,6 +76,6 @@ public enum Mode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown mode '" + key + "'; use a, b, c, d-xa, d-local or d (both d modes)");
+        throw new IllegalArgumentException("unknown mode '" + key + "'; use a, n-a, b, c, d-xa, d-local or d (both d modes)");
     }
 }

@@ -27,6 +27,8 @@ final class Report {
 
     private Report(Builder b) {
         this.b = b;
+        // Mode n-a is measured after the others (see BenchmarkCommand); the table shows each client count's modes together.
+        b.rows.sort(java.util.Comparator.comparingInt((Row r) -> r.measurement().clients()).thenComparing(Row::mode));
         this.fsyncMillis = (b.fsyncBefore.medianMillis() + b.fsyncAfter.medianMillis()) / 2;
     }
 
@@ -62,6 +64,19 @@ final class Report {
             targets.add(new Target("single-client XA latency (a, p50) is at most 3 times the baseline's",
                     String.format(Locale.ROOT, "%.2f× (%.2f vs %.2f ms)", ratio, a1.measurement().p50Millis(), c1.measurement().p50Millis()),
                     ratio <= 3));
+        }
+        for (Row n : b.rows) {
+            if (n.mode() != Mode.NARAYANA_DBS_BROKER || n.measurement().clients() == 1) {
+                continue;
+            }
+            Row ours = row(Mode.XA_DBS_BROKER, n.measurement().clients());
+            if (ours != null) {
+                double ratio = ours.measurement().throughput() / n.measurement().throughput();
+                targets.add(new Target("twophase's XA throughput (a) is at least Narayana's on the same flow (n-a), "
+                        + n.measurement().clients() + " clients",
+                        String.format(Locale.ROOT, "%.2f× (%s vs %s tx/s)", ratio, f1(ours.measurement().throughput()),
+                                f1(n.measurement().throughput())), ratio >= 1));
+            }
         }
         for (Row d : b.rows) {
             if (d.mode() != Mode.ONE_PHASE_XA) {
@@ -124,6 +139,9 @@ final class Report {
                 .append(", phases ").append(b.parallelPhases ? "in parallel" : "one participant after the other")
                 .append(b.onePhaseLogged ? ", one-phase transactions logged" : ", one-phase transactions not logged")
                 .append("; recovery log: ").append(b.log).append('\n');
+        if (b.narayana != null) {
+            s.append("- Peer (mode n-a, measured after the other modes in the same run): ").append(b.narayana).append('\n');
+        }
         s.append("- Pools: ").append(b.settings.poolSize()).append(" connections per pool (XA and plain); broker XA pool: ")
                 .append(b.jmsPool)
                 .append("; ")
@@ -144,11 +162,11 @@ final class Report {
                     forcedWrites(r.mode()) * fsyncMillis, forces(r.logForcesPerTx()), m.errors(),
                     r.problem() == null ? "ok" : "FAILED: " + r.problem()));
         }
-        s.append("\nReference: a, b and c are compared with c; d-xa with d-local, at the same client count. "
+        s.append("\nReference: a, n-a, b and c are compared with c; d-xa with d-local, at the same client count. "
                 + "\"fsync bound\" = forced writes on one transaction's critical path × the median fsync time: no transaction of that mode "
                 + "can be faster on this disk (it counts each coordinator record as one fsync). \"log fsyncs/tx\": the coordinator"
                 + " log's forces during the measurement (warm-up included) per completed transaction, counted by the group-commit log"
-                + " (\"–\" under Atomikos's own log, which counts none; it forces every record). \"check\": after each measurement the registry rows, ledger rows, balances and queued messages "
+                + " (\"–\" under Atomikos's own log, which counts none, and for Narayana). \"check\": after each measurement the registry rows, ledger rows, balances and queued messages "
                 + "were counted and matched the transfers that completed (warm-up included).\n\n");
         s.append("## Targets\n\n");
         for (Target t : targets()) {
@@ -233,6 +251,7 @@ final class Report {
         private boolean onePhaseLogged = true;
         private String log = "Atomikos's own file log";
         private String jmsPool = "atomikos";
+        private String narayana;
         private final List<Row> rows = new ArrayList<>();
 
         Builder(BenchSettings settings, String postgres, String mysql, boolean mysqlBinlog, Duration warmup, int rounds, Duration round,
@@ -252,6 +271,11 @@ final class Report {
             this.onePhaseLogged = logsOnePhase;
             this.log = log;
             this.jmsPool = jmsPool;
+            return this;
+        }
+
+        Builder narayana(String description) {
+            this.narayana = description;
             return this;
         }
 

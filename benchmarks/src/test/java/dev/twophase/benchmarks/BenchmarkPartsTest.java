@@ -66,6 +66,7 @@ class BenchmarkPartsTest {
         assertThat(ForcedWrites.onCriticalPath(Mode.XA_DBS_BROKER, false, false, true)).isEqualTo(8);
         assertThat(ForcedWrites.onCriticalPath(Mode.XA_DBS_BROKER, false, true, true)).isEqualTo(4);
         assertThat(ForcedWrites.onCriticalPath(Mode.XA_DBS_BROKER, true, false, true)).isEqualTo(10);
+        assertThat(ForcedWrites.onCriticalPath(Mode.NARAYANA_DBS_BROKER, false, false, true)).isEqualTo(8);
         assertThat(ForcedWrites.onCriticalPath(Mode.XA_DBS, false, false, true)).isEqualTo(6);
         assertThat(ForcedWrites.onCriticalPath(Mode.BASELINE, false, false, true)).isEqualTo(3);
         assertThat(ForcedWrites.onCriticalPath(Mode.ONE_PHASE_XA, false, false, true)).isEqualTo(3);
@@ -79,7 +80,8 @@ class BenchmarkPartsTest {
         assertThat(Mode.ofKey(" D-XA ")).isEqualTo(Mode.ONE_PHASE_XA);
         assertThat(Mode.XA_DBS_BROKER.reference()).isEqualTo(Mode.BASELINE);
         assertThat(Mode.ONE_PHASE_XA.reference()).isEqualTo(Mode.LOCAL);
-        assertThatIllegalArgumentException().isThrownBy(() -> Mode.ofKey("e")).withMessageContaining("use a, b, c, d-xa, d-local");
+        assertThat(Mode.ofKey("n-a").reference()).isEqualTo(Mode.BASELINE);
+        assertThatIllegalArgumentException().isThrownBy(() -> Mode.ofKey("e")).withMessageContaining("use a, n-a, b, c, d-xa, d-local");
     }
 
     @Test

@@ -53,8 +53,11 @@ class BenchmarkRunIT {
         assertThat(console).doesNotContain("CHECK FAILED").contains("fsync median");
         String markdown = Files.readString(report);
         assertThat(markdown).contains("# Benchmark results", "| a | XA: PostgreSQL + MySQL + broker | 1 |", "| d-local |",
-                "PostgreSQL 15", "MariaDB", "## Targets", "bench-broker prepare");
-        // The broker got one message per transfer of modes a and c, and the command drained them all.
+                "PostgreSQL 15", "MariaDB", "## Targets", "bench-broker prepare",
+                // Narayana beside us: its rows, what it ran on, and the comparison target at more than one client.
+                "| n-a | Narayana XA: PostgreSQL + MySQL + broker | 2 |", "Peer (mode n-a", "journal object store",
+                "twophase's XA throughput (a) is at least Narayana's on the same flow (n-a), 2 clients");
+        // The broker got one message per transfer of modes a, n-a and c, and the command drained them all.
         assertThat(console).doesNotContain("messages for");
     }
 }
