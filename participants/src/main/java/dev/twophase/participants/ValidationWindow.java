@@ -7,7 +7,6 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,15 +24,17 @@ import dev.twophase.coordinator.xa.VendorWrapper;
  *
  * <p>Atomikos 6 validates every connection it hands out: it runs the test query
  * ({@link JdbcParticipants#VALIDATION_QUERY}) on the physical connection, one round trip per
- * borrow, and has no setting to skip it. Here the physical connection remembers when a statement
- * last completed on it (or the last real validation succeeded); Atomikos's test query within
- * {@code window} of that is answered without touching the database. A statement that fails clears
- * the mark, so the next borrow validates for real. A connection that died within the window fails
- * at XA start or at its first statement, in a transaction that has done nothing yet: the flow
- * retries it once on another connection (the demo's {@code FlowTransactions}), and Atomikos drops
- * the failed one. Such a failure (a connection-class SQLState, any failed XA start, XAER_RMFAIL)
- * also ends the window for every connection of the data source: a server restart or terminated
- * backends kill them all, and the retry must not get another dead one unvalidated.
+ * borrow, and has no setting to skip it. Here each XA connection remembers when its server last
+ * answered it successfully: an XA end, prepare, commit or rollback, or a real validation. Atomikos's
+ * test query within {@code window} of that is answered without touching the database. Statements
+ * themselves are not watched (a proxy per statement cost more CPU than the round trip it saved on
+ * a busy machine): every transaction ends with XA calls, and those show whether the server is
+ * there. A connection that died within the window fails at XA start or at its first statement, in
+ * a transaction that has done nothing yet: the flow retries it once on another connection (the
+ * demo's {@code FlowTransactions}), and Atomikos drops the failed one. Such a failure (a
+ * connection-class SQLState on the connection, any failed XA start, XAER_RMFAIL) ends the window
+ * for every connection of the data source: a server restart or terminated backends kill them all,
+ * and the retry must not get another dead one unvalidated.
  */
 final class ValidationWindow {
 
@@ -69,7 +70,35 @@ final class ValidationWindow {
         }
     }
 
+    /** When one XA connection's server last answered it successfully (System.nanoTime), 0 when never or after a failure. */
+    static final class Mark {
+        private final AtomicLong lastSuccess = new AtomicLong();
+        private final Shared shared;
+
+        Mark(Shared shared) {
+            this.shared = shared;
+        }
+
+        void succeeded() {
+            lastSuccess.set(System.nanoTime());
+        }
+
+        /** A failure of this connection; a connection-class one ends the window of every connection of the data source. */
+        void failed(boolean connectionGone) {
+            lastSuccess.set(0);
+            if (connectionGone) {
+                shared.invalidate();
+            }
+        }
+
+        boolean recent(long windowNanos) {
+            long last = lastSuccess.get();
+            return last != 0 && last - shared.invalidatedAt.get() > 0 && System.nanoTime() - last < windowNanos;
+        }
+    }
+
     private static XAConnection xaConnection(XAConnection vendor, long windowNanos, String validationQuery, Shared shared) {
+        Mark mark = new Mark(shared);
         // One watch per vendor resource: Atomikos and the XA chain compare resources by identity.
         java.util.concurrent.atomic.AtomicReference<FailureWatch> watch = new java.util.concurrent.atomic.AtomicReference<>();
         return (XAConnection) Proxy.newProxyInstance(ValidationWindow.class.getClassLoader(),
@@ -82,12 +111,12 @@ final class ValidationWindow {
                     }
                     Object result = call(vendor, method, args);
                     if (method.getName().equals("getConnection") && result instanceof Connection c) {
-                        return new Physical(c, windowNanos, validationQuery, shared).proxy();
+                        return new Physical(c, windowNanos, validationQuery, mark).proxy();
                     }
                     if (result instanceof XAResource resource) {
                         FailureWatch current = watch.get();
                         if (current == null || current.delegate() != resource) {
-                            current = new FailureWatch(resource, shared);
+                            current = new FailureWatch(resource, mark);
                             watch.set(current);
                         }
                         return current;
@@ -96,13 +125,16 @@ final class ValidationWindow {
                 });
     }
 
-    /** The vendor's XAResource, ending every window of its data source when a call shows the connection is gone. */
+    /**
+     * The vendor's XAResource: a successful end, prepare, commit or rollback marks its connection;
+     * a failed start or XAER_RMFAIL (the resource manager is gone) ends every window of its data source.
+     */
     static final class FailureWatch extends DelegatingXAResource {
-        private final Shared shared;
+        private final Mark mark;
 
-        FailureWatch(XAResource delegate, Shared shared) {
+        FailureWatch(XAResource delegate, Mark mark) {
             super(delegate);
-            this.shared = shared;
+            this.mark = mark;
         }
 
         @Override
@@ -111,7 +143,7 @@ final class ValidationWindow {
                 super.start(xid, flags);
             } catch (XAException | RuntimeException e) {
                 // Any failed start: pgjdbc and MySQL report a dead connection here in several ways.
-                shared.invalidate();
+                mark.failed(true);
                 throw e;
             }
         }
@@ -142,43 +174,31 @@ final class ValidationWindow {
             void run() throws XAException;
         }
 
-        /** Runs the call; XAER_RMFAIL (the resource manager is gone) ends every window of the data source. */
         private void watched(XaCall call) throws XAException {
             try {
                 call.run();
             } catch (XAException e) {
                 if (e.errorCode == XAException.XAER_RMFAIL) {
-                    shared.invalidate();
+                    mark.failed(true);
                 }
                 throw e;
             }
+            mark.succeeded();
         }
     }
 
-    /** The physical connection: tracks its last success and answers a test query within the window. */
+    /** The physical connection: answers the test query within the window, and marks its connection when a real one succeeds. */
     static final class Physical implements InvocationHandler {
         private final Connection connection;
         private final long windowNanos;
         private final String validationQuery;
-        /** System.nanoTime of the last statement that completed, 0 when none or the last one failed. */
-        private final AtomicLong lastSuccess = new AtomicLong();
+        private final Mark mark;
 
-        private final Shared shared;
-
-        Physical(Connection connection, long windowNanos, String validationQuery, Shared shared) {
+        Physical(Connection connection, long windowNanos, String validationQuery, Mark mark) {
             this.connection = connection;
             this.windowNanos = windowNanos;
             this.validationQuery = validationQuery;
-            this.shared = shared;
-        }
-
-        private void failed(SQLException e) {
-            lastSuccess.set(0);
-            String state = e.getSQLState();
-            if (e instanceof java.sql.SQLRecoverableException || e instanceof java.sql.SQLNonTransientConnectionException
-                    || (state != null && (state.startsWith("08") || state.startsWith("57P")))) {
-                shared.invalidate();
-            }
+            this.mark = mark;
         }
 
         Connection proxy() {
@@ -190,8 +210,9 @@ final class ValidationWindow {
             if (method.getDeclaringClass() == Object.class) {
                 return objectMethod(proxy, method, args, connection);
             }
-            String name = method.getName();
-            if (name.equals("prepareStatement") && args != null && args.length == 1 && validationQuery.equals(args[0]) && recent()) {
+            boolean validation = args != null && args.length == 1 && method.getName().equals("prepareStatement")
+                    && validationQuery.equals(args[0]);
+            if (validation && mark.recent(windowNanos)) {
                 return answered();
             }
             Object result;
@@ -201,36 +222,34 @@ final class ValidationWindow {
                 failed(e);
                 throw e;
             }
-            if (result instanceof Statement statement) {
-                return tracked(statement, method.getReturnType());
-            }
-            return result;
+            return validation ? validated((PreparedStatement) result) : result;
         }
 
-        private boolean recent() {
-            long last = lastSuccess.get();
-            return last != 0 && last - shared.invalidatedAt.get() > 0 && System.nanoTime() - last < windowNanos;
+        private void failed(SQLException e) {
+            String state = e.getSQLState();
+            mark.failed(e instanceof java.sql.SQLRecoverableException || e instanceof java.sql.SQLNonTransientConnectionException
+                    || (state != null && (state.startsWith("08") || state.startsWith("57P"))));
         }
 
-        /** A statement whose executions mark the connection: success sets the mark, an SQLException clears it. */
-        private Object tracked(Statement statement, Class<?> type) {
-            Class<?> iface = type.isInterface() ? type : Statement.class;
-            return Proxy.newProxyInstance(ValidationWindow.class.getClassLoader(), new Class<?>[] {iface}, (p, m, a) -> {
-                if (m.getDeclaringClass() == Object.class) {
-                    // Atomikos keeps its statements in a list and removes them with equals on close.
-                    return objectMethod(p, m, a, statement);
-                }
-                try {
-                    Object r = call(statement, m, a);
-                    if (m.getName().startsWith("execute")) {
-                        lastSuccess.set(System.nanoTime());
-                    }
-                    return r;
-                } catch (SQLException e) {
-                    failed(e);
-                    throw e;
-                }
-            });
+        /** The real validation statement: its successful execution marks the connection, a failure clears the mark. */
+        private PreparedStatement validated(PreparedStatement statement) {
+            return (PreparedStatement) Proxy.newProxyInstance(ValidationWindow.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
+                        if (m.getDeclaringClass() == Object.class) {
+                            // Atomikos keeps its statements in a list and removes them with equals on close.
+                            return objectMethod(p, m, a, statement);
+                        }
+                        try {
+                            Object r = call(statement, m, a);
+                            if (m.getName().startsWith("execute")) {
+                                mark.succeeded();
+                            }
+                            return r;
+                        } catch (SQLException e) {
+                            failed(e);
+                            throw e;
+                        }
+                    });
         }
 
         /** What Atomikos's test does with its statement (setQueryTimeout, execute, close), answered locally. */

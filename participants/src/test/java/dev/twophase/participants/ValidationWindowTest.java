@@ -19,33 +19,47 @@ import org.junit.jupiter.api.Test;
 import dev.twophase.coordinator.xa.XaResourceChain;
 
 /**
- * The validation window: Atomikos's test query is answered without the database only right after a
- * successful statement on the same connection, never after a failure, and never once a connection
- * failure of the data source ended every window.
+ * The validation window: Atomikos's test query is answered without the database only right after
+ * the server answered the same connection (a real validation, a successful XA end, prepare, commit
+ * or rollback), never after the window passed, and never once a connection failure of the data
+ * source ended every window.
  */
 class ValidationWindowTest {
 
     private static final String QUERY = JdbcParticipants.VALIDATION_QUERY;
 
     @Test
-    void validatesForRealUntilAStatementSucceededThenSkipsWithinTheWindow() throws Exception {
+    void validatesForRealUntilTheServerAnsweredThenSkipsWithinTheWindow() throws Exception {
         try (Handles h = open(Duration.ofHours(1))) {
             assertThat(validation(h.connection)).as("nothing succeeded yet").doesNotContain("answered");
             // Atomikos's own sequence: prepareStatement, setQueryTimeout, execute, close.
             assertThat(runValidation(h.connection)).isTrue();
             assertThat(validation(h.connection)).as("right after the real validation").contains("answered");
+        }
+    }
+
+    @Test
+    void aCompletedTransactionBranchMarksItsConnection() throws Exception {
+        try (Handles h = open(Duration.ofHours(1))) {
+            XAResource xa = h.xa.getXAResource();
+            var xid = new dev.twophase.coordinator.xa.PlainXid(1, new byte[] {2}, new byte[] {2});
+            xa.start(xid, XAResource.TMNOFLAGS);
             h.connection.createStatement().execute("CREATE TABLE t (id INT)");
-            assertThat(runValidation(h.connection)).isTrue();
+            assertThat(validation(h.connection)).as("a statement alone does not mark").doesNotContain("answered");
+            xa.end(xid, XAResource.TMSUCCESS);
+            assertThat(validation(h.connection)).as("after a successful XA end").contains("answered");
+            xa.commit(xid, true);
             assertThat(validation(h.connection)).contains("answered");
         }
     }
 
     @Test
-    void aFailedStatementEndsTheWindowOfItsConnection() throws Exception {
-        try (Handles h = open(Duration.ofHours(1))) {
+    void theWindowPasses() throws Exception {
+        try (Handles h = open(Duration.ofMillis(50))) {
             runValidation(h.connection);
-            assertThatExceptionOfType(SQLException.class).isThrownBy(() -> h.connection.createStatement().execute("SELECT nope FROM nowhere"));
-            assertThat(validation(h.connection)).doesNotContain("answered");
+            assertThat(validation(h.connection)).contains("answered");
+            Thread.sleep(120);
+            assertThat(validation(h.connection)).as("validated for real once the window passed").doesNotContain("answered");
         }
     }
 
