@@ -63,9 +63,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + " as twophase.coordinator.log-store. Default: ${DEFAULT-VALUE}")
     String logStore;
 
-    @Option(names = "--jms-pool", defaultValue = "atomikos",
-            description = "The broker participant's pool: atomikos (a new XA session per transaction) or pooled-jms (XA sessions"
-                    + " and producers reused), as twophase.participants.jms.<name>.pool. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--jms-pool", defaultValue = "pooled-jms",
+            description = "The broker participant's pool: pooled-jms (XA sessions and producers reused, the product's default) or"
+                    + " atomikos (a new XA session per transaction), as twophase.participants.jms.<name>.pool. Default: ${DEFAULT-VALUE}")
     String jmsPool;
 
     @Option(names = "--validation-window", defaultValue = "1s",

@@ -67,6 +67,10 @@ class InboxConfiguration {
         container.setMessageListener(listener);
         // Well under the JTA timeout, so an idle poll never times the transaction out.
         container.setReceiveTimeout(1000);
+        // On shutdown Spring interrupts invokers still busy after one receive timeout, unless they may finish what they
+        // received: an interrupt can land in the JTA commit (the invoker's "receive" spans it) and break the broker's XA
+        // commit halfway, leaving the branch to recovery. Let the transaction finish; the invoker then stops.
+        container.setAcceptMessagesWhileStopping(true);
         // After the broker or bank A was lost, try again every second (Spring's default is 5 s), so
         // events published before the fault are consumed within a second of the participant's return.
         container.setRecoveryInterval(RECOVERY_INTERVAL_MS);

@@ -94,15 +94,14 @@ public record ParticipantsProperties(Map<String, Jdbc> jdbc, Map<String, Jms> jm
      * @param password broker password
      * @param maxPoolSize most broker connections held at once
      * @param embedded an Artemis broker run inside this JVM, for tests and demos
-     * @param pool which pool enlists the broker in transactions: {@code atomikos} (the default: Atomikos's JMS pool,
-     *        a new XA session and producer per transaction) or {@code pooled-jms} (messaginghub pooled-jms: XA sessions
-     *        and producers reused across transactions, the broker registered with Atomikos for recovery; see
-     *        docs/configuration.md for what is not settled yet)
+     * @param pool which pool enlists the broker in transactions: {@code pooled-jms} (the default: messaginghub
+     *        pooled-jms, XA sessions and producers reused across transactions, the broker registered with Atomikos for
+     *        recovery) or {@code atomikos} (Atomikos's JMS pool: a new XA session and producer per transaction)
      */
     public record Jms(String url, String user, String password,
             @DefaultValue("20") int maxPoolSize,
             @DefaultValue Embedded embedded,
-            @DefaultValue("atomikos") String pool) {
+            @DefaultValue("pooled-jms") String pool) {
 
         /** The pool choices of {@code pool}. */
         public static final java.util.List<String> POOLS = java.util.List.of("atomikos", "pooled-jms");

@@ -12,8 +12,9 @@ import dev.twophase.coordinator.autoconfigure.TwophaseCoordinatorAutoConfigurati
  * <ul>
  * <li>{@code twophase.participants.jdbc.<name>}: an {@code AtomikosDataSourceBean} named {@code <name>} and a
  *     {@code JdbcTemplate} named {@code <name>JdbcTemplate};</li>
- * <li>{@code twophase.participants.jms.<name>}: an {@code AtomikosConnectionFactoryBean} named {@code <name>}, a transacted
- *     {@code JmsTemplate} named {@code <name>JmsTemplate}, and with {@code embedded.enabled} an {@code ArtemisBroker}
+ * <li>{@code twophase.participants.jms.<name>}: a {@code PooledXaConnectionFactory} (or, with {@code pool=atomikos},
+ *     an {@code AtomikosConnectionFactoryBean}) named {@code <name>}, a {@code JmsTemplate} named
+ *     {@code <name>JmsTemplate} (session-transacted only under Atomikos's pool), and with {@code embedded.enabled} an {@code ArtemisBroker}
  *     named {@code <name>Broker} that starts first.</li>
  * </ul>
  * Every one of these beans carries the qualifier {@code <name>}, so {@code @Qualifier("orders") DataSource} and
