@@ -110,7 +110,45 @@ public final class PostgresLogStore implements LogStore {
         return !fenced;
     }
 
+    /**
+     * Takes the TM name's log. A live lease of another process is waited out once: a crashed
+     * predecessor (a restarted container, a halted process) holds its lease until it runs out, and
+     * its successor should start then rather than fail. A lease still live after that wait belongs
+     * to a running instance, which renews it: the start is refused.
+     */
     private void acquire() throws LogException {
+        long deadline = System.nanoTime() + settings.lease().toNanos() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            LiveOwner live = attempt();
+            if (live == null) {
+                return;
+            }
+            long remainingNanos = deadline - System.nanoTime();
+            if (remainingNanos <= 0) {
+                throw new LogException("the coordinator log of TM name '" + tmName + "' in " + settings.url()
+                        + " is owned by " + live.owner() + " until " + live.until()
+                        + ": another instance with this tm-name is running. Give this instance its own"
+                        + " twophase.coordinator.tm-name, or stop the other one (its lease of " + settings.lease()
+                        + " must expire, or be released by a clean shutdown)");
+            }
+            long waitMillis = Math.max(50, Math.min(live.remainingMillis() + 100, TimeUnit.NANOSECONDS.toMillis(remainingNanos)));
+            LOG.info("The coordinator log of {} is leased to {} until {}; waiting {} ms for the lease to run out", tmName,
+                    live.owner(), live.until(), waitMillis);
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LogException("interrupted while waiting for the lease of " + tmName + " held by " + live.owner());
+            }
+        }
+    }
+
+    /** Another process's live lease: who holds it, until when, and for how many more milliseconds. */
+    private record LiveOwner(String owner, java.sql.Timestamp until, long remainingMillis) {
+    }
+
+    /** One try to take the log; the live owner when another process holds the lease. */
+    private LiveOwner attempt() throws LogException {
         try {
             Connection c = connection();
             try (var timeout = c.createStatement()) {
@@ -118,7 +156,9 @@ public final class PostgresLogStore implements LogStore {
                 timeout.execute("SET LOCAL lock_timeout = '" + settings.lease().toMillis() + "ms'");
             }
             try (PreparedStatement select = c.prepareStatement(
-                    "SELECT epoch, owner, lease_until > now() AS live, lease_until FROM twophase_log_owner WHERE tm_name = ? FOR UPDATE")) {
+                    "SELECT epoch, owner, lease_until > now() AS live, lease_until,"
+                            + " CAST(EXTRACT(EPOCH FROM (lease_until - now())) * 1000 AS bigint) AS remaining_ms"
+                            + " FROM twophase_log_owner WHERE tm_name = ? FOR UPDATE")) {
                 select.setString(1, tmName);
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
@@ -138,13 +178,10 @@ public final class PostgresLogStore implements LogStore {
                     } else {
                         String current = rs.getString("owner");
                         if (rs.getBoolean("live")) {
+                            LiveOwner live = new LiveOwner(current, rs.getTimestamp("lease_until"), rs.getLong("remaining_ms"));
                             c.rollback();
                             closeConnection();
-                            throw new LogException("the coordinator log of TM name '" + tmName + "' in " + settings.url()
-                                    + " is owned by " + current + " until " + rs.getTimestamp("lease_until")
-                                    + ": another instance with this tm-name is running. Give this instance its own"
-                                    + " twophase.coordinator.tm-name, or stop the other one (its lease of " + settings.lease()
-                                    + " must expire, or be released by a clean shutdown)");
+                            return live;
                         }
                         epoch = rs.getLong("epoch") + 1;
                         try (PreparedStatement take = c.prepareStatement(
@@ -160,6 +197,7 @@ public final class PostgresLogStore implements LogStore {
                 }
             }
             c.commit();
+            return null;
         } catch (SQLException e) {
             closeConnection();
             throw new LogException("cannot take the coordinator log of " + tmName + " in " + settings.url() + ": " + e.getMessage());

@@ -30,6 +30,10 @@ class PostgresLogStoreIT {
     private static final PostgresLogStore.Settings DB = new PostgresLogStore.Settings(
             env("TWOPHASE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/twophase_it_a"), env("TWOPHASE_TEST_PG_USER", "twophase"),
             env("TWOPHASE_TEST_PG_PASSWORD", "twophase"), Duration.ofSeconds(30));
+    /** An opener with a 2 s lease waits at most 3 s for another owner's lease before it refuses. */
+    private static final PostgresLogStore.Settings SHORT_LEASE = new PostgresLogStore.Settings(
+            env("TWOPHASE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/twophase_it_a"), env("TWOPHASE_TEST_PG_USER", "twophase"),
+            env("TWOPHASE_TEST_PG_PASSWORD", "twophase"), Duration.ofSeconds(2));
 
     @BeforeAll
     static void schema() throws LogException {
@@ -80,9 +84,10 @@ class PostgresLogStoreIT {
     @Test
     void aSecondLiveOwnerOfTheTmNameIsRefusedWithTheReason() throws Exception {
         String tm = tmName();
-        PostgresLogStore first = PostgresLogStore.open(DB, tm);
+        PostgresLogStore first = PostgresLogStore.open(SHORT_LEASE, tm);
         try {
-            assertThatExceptionOfType(LogException.class).isThrownBy(() -> PostgresLogStore.open(DB, tm))
+            // The first owner renews its lease while the second waits for it: the wait ends in a refusal.
+            assertThatExceptionOfType(LogException.class).isThrownBy(() -> PostgresLogStore.open(SHORT_LEASE, tm))
                     .withMessageContaining("another instance with this tm-name is running")
                     .withMessageContaining("twophase.coordinator.tm-name");
         } finally {
@@ -92,6 +97,31 @@ class PostgresLogStoreIT {
         PostgresLogStore next = PostgresLogStore.open(DB, tm);
         assertThat(next.epoch()).isEqualTo(2);
         next.close();
+    }
+
+    @Test
+    void aCrashedOwnersLeaseIsWaitedOutAndItsSuccessorStartsWithItsRecords() throws Exception {
+        String tm = tmName();
+        PostgresLogStore crashed = PostgresLogStore.open(DB, tm);
+        crashed.append(List.of(record(tm, "in-doubt", TxState.COMMITTING)));
+        long crashedEpoch = crashed.epoch();
+        // The process dies without releasing its lease: a foreign owner whose lease runs for 1.5 s more.
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE twophase_log_owner SET owner = 'halted-process', lease_until = now() + interval '1500 milliseconds'"
+                        + " WHERE tm_name = ?")) {
+            ps.setString(1, tm);
+            ps.executeUpdate();
+        }
+        long started = System.nanoTime();
+        PostgresLogStore successor = PostgresLogStore.open(SHORT_LEASE, tm);
+        try {
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited for the lease").isGreaterThan(Duration.ofSeconds(1));
+            assertThat(successor.epoch()).isEqualTo(crashedEpoch + 1);
+            assertThat(successor.load()).extracting(r -> r.id).containsExactly("in-doubt");
+        } finally {
+            successor.close();
+            crashed.close();
+        }
     }
 
     @Test
@@ -119,7 +149,7 @@ class PostgresLogStoreIT {
         assertThat(rows(tm)).isEmpty();
         paused.close();
         // The fenced process's close must not release the survivor's lease.
-        assertThatExceptionOfType(LogException.class).isThrownBy(() -> PostgresLogStore.open(DB, tm));
+        assertThatExceptionOfType(LogException.class).isThrownBy(() -> PostgresLogStore.open(SHORT_LEASE, tm));
         survivor.close();
     }
 
