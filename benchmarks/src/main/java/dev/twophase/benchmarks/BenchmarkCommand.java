@@ -59,9 +59,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
     boolean parallelPhases;
 
     @Option(names = "--log-store", defaultValue = "file",
-            description = "The coordinator's recovery log: file (group commit) or atomikos (Atomikos's own log, one fsync per record),"
-                    + " as twophase.coordinator.log-store. Default: ${DEFAULT-VALUE}")
+            description = "The coordinator's recovery log: file (group commit), atomikos (Atomikos's own log, one fsync per record)"
+                    + " or postgresql (group commit into --log-db-url), as twophase.coordinator.log-store. Default: ${DEFAULT-VALUE}")
     String logStore;
+
+    @Option(names = "--log-db-url", description = "With --log-store postgresql: the log's database. Default: bank A's (--pg-url),"
+            + " with the same user and password; the log's tables start with twophase_log_.")
+    String logDbUrl;
 
     @Option(names = "--jms-pool", defaultValue = "pooled-jms",
             description = "The broker participant's pool: pooled-jms (XA sessions and producers reused, the product's default) or"
@@ -290,6 +294,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
         properties.put("twophase.coordinator.max-actives", Integer.toString(Math.max(200, 4 * settings.poolSize())));
         properties.put("twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases));
         properties.put("twophase.coordinator.log-store", logStore);
+        if (logStore.equals("postgresql")) {
+            properties.put("twophase.coordinator.log-database.url", logDbUrl != null ? logDbUrl : settings.pgUrl());
+            properties.put("twophase.coordinator.log-database.username", settings.pgUser());
+            properties.put("twophase.coordinator.log-database.password", settings.pgPassword());
+        }
         properties.put("twophase.participants.jms." + BenchConfiguration.BROKER + ".pool", jmsPool);
         properties.put("twophase.participants.jdbc." + BenchConfiguration.BANK_A + ".validation-window", validationWindow);
         properties.put("twophase.participants.jdbc." + BenchConfiguration.BANK_B + ".validation-window", validationWindow);
