@@ -5,8 +5,9 @@
 #     the cluster only when the setting changes, since it needs a restart;
 #   - creates the databases and the 'twophase' user for the demo's real profile
 #     (twophase_a, twophase_b), for the tests (twophase_it_a, twophase_it_b), for the sample
-#     application's test (twophase_sample_a, twophase_sample_b) and for the benchmarks
-#     (twophase_bench_a, twophase_bench_b).
+#     application's test (twophase_sample_a, twophase_sample_b), for the benchmarks
+#     (twophase_bench_a, twophase_bench_b) and for the crash suite's run on the PostgreSQL
+#     coordinator log (twophase_fi_log).
 # Idempotent. Expects local superuser access: PostgreSQL trust auth for user postgres on
 # 127.0.0.1, MariaDB root with an empty password (override with MYSQL_ROOT_PASSWORD).
 # The Artemis broker needs no preparation: the tests start it in its own JVM.
@@ -68,12 +69,12 @@ fi
 if [ "$(psql_super -c "SELECT count(*) FROM pg_roles WHERE rolname = '$APP_USER'")" = 0 ]; then
   psql_super -c "CREATE ROLE $APP_USER LOGIN PASSWORD '$APP_PASSWORD'"
 fi
-for db in twophase_a twophase_it_a twophase_sample_a twophase_bench_a; do
+for db in twophase_a twophase_it_a twophase_sample_a twophase_bench_a twophase_fi_log; do
   if [ "$(psql_super -c "SELECT count(*) FROM pg_database WHERE datname = '$db'")" = 0 ]; then
     psql_super -c "CREATE DATABASE $db OWNER $APP_USER"
   fi
 done
-say "PostgreSQL ready on $PG_HOST:$PG_PORT (databases twophase_a, twophase_it_a, twophase_sample_a, twophase_bench_a; user $APP_USER)"
+say "PostgreSQL ready on $PG_HOST:$PG_PORT (databases twophase_a, twophase_it_a, twophase_sample_a, twophase_bench_a, twophase_fi_log; user $APP_USER)"
 
 # --- MariaDB / MySQL ------------------------------------------------------------------------
 if ! mysql_root -e "SELECT 1" >/dev/null 2>&1; then
