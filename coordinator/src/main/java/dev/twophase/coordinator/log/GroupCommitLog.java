@@ -62,6 +62,20 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
     private final AtomicLong forces = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failedForces = new AtomicLong();
+    /**
+     * Commit decisions (COMMITTING records) whose write failed, until a checkpoint succeeded after the
+     * failure ({@code false}) and from then on ({@code true}): then the store provably lacks them.
+     * Atomikos answers such a commit with a RollbackException and keeps the coordinator in memory,
+     * IN_DOUBT, until its in-doubt timeout; recovery may roll its branches back at once
+     * ({@link #decisionRefused}). Bounded: the oldest entries go first.
+     */
+    private final Map<String, Boolean> refusedDecisions = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<String, Boolean>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            });
 
     /** One writer's records and, once a leader has written them, the result. */
     private static final class Write {
@@ -277,8 +291,10 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
                 if (checkpointDue || appendsSinceCheckpoint >= checkpointInterval) {
                     checkpoint();
                 }
-                store.append(all);
-                forces.incrementAndGet();
+                if (!all.isEmpty()) {
+                    store.append(all);
+                    forces.incrementAndGet();
+                }
             } catch (LogWriteException e) {
                 failure = e;
             } catch (RuntimeException | Error e) {
@@ -287,6 +303,11 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
             if (failure != null) {
                 failedForces.incrementAndGet();
                 checkpointDue = true;
+                for (PendingTransactionRecord r : all) {
+                    if (r.state == TxState.COMMITTING) {
+                        refusedDecisions.put(r.id, Boolean.FALSE);
+                    }
+                }
                 LOG.error("Writing {} record(s) to the coordinator log {} failed; their transactions are told so",
                         all.size(), store.describe(), failure.getCause() == null ? failure : failure.getCause());
                 // Rewrite the store at once, without the failed batch, before anyone is told: a crash
@@ -341,6 +362,28 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
         store.checkpoint(live);
         checkpointDue = false;
         appendsSinceCheckpoint = 0;
+        // The store now holds exactly the live records: a commit decision whose write failed before is provably not in it.
+        refusedDecisions.replaceAll((id, settled) -> Boolean.TRUE);
+    }
+
+    /**
+     * Whether this transaction's commit decision was refused: its COMMITTING record's write failed
+     * (Atomikos then rolls the transaction back to its caller), and a checkpoint since has rewritten the
+     * store without it, so no restart can find the decision. Recovery may presume abort for its branches
+     * although Atomikos still holds its coordinator, IN_DOUBT, in memory.
+     */
+    public boolean decisionRefused(String coordinatorId) {
+        Boolean settled = refusedDecisions.get(coordinatorId);
+        if (Boolean.FALSE.equals(settled)) {
+            // Not yet rewritten (the store was still failing): try the overdue checkpoint now, as the next append would.
+            try {
+                appendAsLeaderOrFollower(new Write(List.of()));
+            } catch (LogWriteException stillFailing) {
+                return false;
+            }
+            settled = refusedDecisions.get(coordinatorId);
+        }
+        return Boolean.TRUE.equals(settled);
     }
 
     private void apply(PendingTransactionRecord r) {

@@ -50,6 +50,12 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
         return com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof OnePhaseAwareLog log ? log.groupCommitStats() : null;
     }
 
+    /** Whether the running coordinator's log refused this transaction's commit decision ({@link GroupCommitLog#decisionRefused}). */
+    public static boolean currentLogRefusedDecision(String coordinatorId) {
+        return com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof OnePhaseAwareLog log
+                && log.oltp instanceof GroupCommitLog group && group.decisionRefused(coordinatorId);
+    }
+
     /** The counters of the group-commit log under this one, or null when Atomikos's own log is used. */
     public GroupCommitLog.Stats groupCommitStats() {
         return oltp instanceof GroupCommitLog log ? log.stats() : null;

@@ -39,6 +39,15 @@ public interface AtomikosAccess {
     }
 
     /**
+     * Whether the log refused this transaction's commit decision: the COMMITTING write failed and the
+     * log was rewritten without it since. Atomikos told the caller it rolled back, yet keeps the
+     * coordinator in memory (IN_DOUBT) until its in-doubt timeout, so it still looks live.
+     */
+    default boolean decisionRefused(String gtrid) {
+        return false;
+    }
+
+    /**
      * Makes Atomikos replace the participant's recovery XAResource after a scan failed with it.
      *
      * @return whether it was replaced; {@code false} when that is not possible

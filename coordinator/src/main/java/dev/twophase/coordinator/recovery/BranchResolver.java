@@ -244,6 +244,10 @@ public final class BranchResolver {
         if (entry.kind() == LogEntry.Kind.OTHER) {
             return new Verdict(Action.WAIT, "the log holds it as " + entry.state() + "; Atomikos recovery resolves it");
         }
+        if (atomikos.decisionRefused(gtrid)) {
+            return new Verdict(Action.ROLLBACK, "the log refused its commit decision (the write failed, and the log has been"
+                    + " rewritten without it): its caller was told it rolled back; presumed abort");
+        }
         if (live) {
             return new Verdict(Action.WAIT, "its transaction is still active in this process");
         }

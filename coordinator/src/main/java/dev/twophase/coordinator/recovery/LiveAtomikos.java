@@ -111,6 +111,11 @@ final class LiveAtomikos implements AtomikosAccess {
     }
 
     @Override
+    public boolean decisionRefused(String gtrid) {
+        return dev.twophase.coordinator.log.OnePhaseAwareLog.currentLogRefusedDecision(gtrid);
+    }
+
+    @Override
     public boolean ownsLog() {
         return Configuration.getRecoveryService() == null || Configuration.getRecoveryLog() == null
                 || Configuration.getRecoveryLog().isActive();

@@ -141,6 +141,26 @@ class GroupCommitLogTest {
     }
 
     @Test
+    void aCommitDecisionWhoseWriteFailedIsRefusedOnceTheStoreIsRewrittenWithoutIt() throws Exception {
+        GatedStore store = new GatedStore();
+        GroupCommitLog log = new GroupCommitLog(store, TM, 1000, 86_400_000);
+        log.write(committing("logged"));
+        // The database is down: the append fails, and so does the rewrite after it.
+        store.failOnAppend = 2;
+        store.failCheckpoint = true;
+        assertThatExceptionOfType(LogWriteException.class).isThrownBy(() -> log.write(committing("lost")));
+        assertThat(log.decisionRefused("lost")).as("the store might still hold it").isFalse();
+        // Back: asking rewrites the store first, without the failed decision.
+        store.failCheckpoint = false;
+        assertThat(log.decisionRefused("lost")).isTrue();
+        assertThat(store.contents()).containsOnlyKeys("logged");
+        log.write(committing("next"));
+        assertThat(store.contents()).containsOnlyKeys("logged", "next");
+        assertThat(log.decisionRefused("logged")).isFalse();
+        assertThat(log.decisionRefused("next")).isFalse();
+    }
+
+    @Test
     void closingFailsTheWritersStillQueuedAndNoneWritesAfterwards() throws Exception {
         GatedStore store = new GatedStore();
         GroupCommitLog log = new GroupCommitLog(store, TM, 1000, 86_400_000);

@@ -22,8 +22,20 @@ final class FakeAtomikos implements AtomikosAccess {
     private boolean subtransactionsAllowed;
     private boolean ownsLog = true;
 
+    private final Set<String> refused = new HashSet<>();
+
     synchronized void loseLog() {
         ownsLog = false;
+    }
+
+    /** The log refused this transaction's commit decision (its COMMITTING write failed, the log was rewritten without it). */
+    synchronized void refuseDecision(String gtrid) {
+        refused.add(gtrid);
+    }
+
+    @Override
+    public synchronized boolean decisionRefused(String gtrid) {
+        return refused.contains(gtrid);
     }
 
     @Override

@@ -123,6 +123,22 @@ class PromptRecoveryTest {
     }
 
     @Test
+    void rollsBackAtOnceABranchWhoseCommitDecisionTheLogRefusedThoughAtomikosStillHoldsItsCoordinator() {
+        PlainXid y = thisRun(4_000, 1, 1);
+        bankA.prepared(y);
+        // The COMMITTING write failed (the log's database restarted): Atomikos told the caller it rolled back,
+        // and keeps the coordinator in memory, in doubt, until its in-doubt timeout.
+        atomikos.register(bankA).live(XidText.gtrid(y));
+        atomikos.refuseDecision(XidText.gtrid(y));
+
+        PromptRecovery recovery = started(Set.of());
+        recovery.runPass();
+
+        assertThat(bankA.state(y)).isEqualTo(State.ROLLED_BACK);
+        assertThat(recovery.status().rolledBack()).isEqualTo(1);
+    }
+
+    @Test
     void rollsBackABranchOfThisRunWithoutRecordOnceItsTransactionEndedAndItIsOlderThanTheDefaultTimeout() {
         PlainXid y = thisRun(4_000, 1, 1);
         bankA.prepared(y);
