@@ -142,8 +142,8 @@ final class NarayanaPeer implements AutoCloseable {
 
     /** What the report says about this peer's store and pools. */
     String describe() {
-        return "Narayana " + version() + " (JTA, two phases one participant after the other); " + store
-                + "; Agroal " + version(AgroalDataSource.class) + " XA pools with its Narayana integration; broker: pooled-jms XA factory"
+        return "Narayana " + Report.version(com.arjuna.ats.jta.TransactionManager.class) + " (JTA, two phases one participant after the other); " + store
+                + "; Agroal " + Report.version(AgroalDataSource.class) + " XA pools with its Narayana integration; broker: pooled-jms XA factory"
                 + " (sessions and producers reused)";
     }
 
@@ -162,19 +162,5 @@ final class NarayanaPeer implements AutoCloseable {
         bankB.close();
         TransactionReaper.terminate(false);
         StoreManager.shutdown();
-    }
-
-    private static String version() {
-        String v = com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean.class.getPackage().getImplementationVersion();
-        return v == null ? version(com.arjuna.ats.jta.TransactionManager.class) : v;
-    }
-
-    private static String version(Class<?> type) {
-        String v = type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
-        if (v == null) {
-            var source = type.getProtectionDomain().getCodeSource();
-            v = source == null ? "?" : Path.of(source.getLocation().getPath()).getFileName().toString();
-        }
-        return v;
     }
 }

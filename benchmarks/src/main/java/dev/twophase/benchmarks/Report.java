@@ -210,7 +210,8 @@ final class Report {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    private static String version(Class<?> type) {
+    /** The implementation version of a class's jar, or the jar's file name. */
+    static String version(Class<?> type) {
         String v = type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
         if (v == null) {
             // Fall back to the jar's name, e.g. transactions-jta-6.0.0-jakarta.jar.
