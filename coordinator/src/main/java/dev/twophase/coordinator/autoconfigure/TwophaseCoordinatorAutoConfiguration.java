@@ -103,7 +103,7 @@ public class TwophaseCoordinatorAutoConfiguration {
     JtaTransactionManager transactionManager(UserTransactionManager atomikosTransactionManager,
             ObjectProvider<TransactionManagerCustomizers> customizers, TransactionOutcomes outcomes) {
         // No default timeout here: Atomikos applies twophase.coordinator.default-timeout itself.
-        JtaTransactionManager manager = new JtaTransactionManager(atomikosTransactionManager, atomikosTransactionManager);
+        JtaTransactionManager manager = new OwnedLogJtaTransactionManager(atomikosTransactionManager);
         customizers.ifAvailable(c -> c.customize(manager));
         // Boot's customizers add TransactionExecutionListener beans; add the counters unless they did.
         if (!manager.getTransactionExecutionListeners().contains(outcomes)) {

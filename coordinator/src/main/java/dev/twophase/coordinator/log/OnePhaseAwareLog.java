@@ -56,6 +56,14 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
                 && log.oltp instanceof GroupCommitLog group && group.decisionRefused(coordinatorId);
     }
 
+    /**
+     * Whether the running coordinator owns its log: false while a store another process can take over
+     * (PostgreSQL) has lost its lease or been fenced. True when no twophase log runs.
+     */
+    public static boolean currentLogOwned() {
+        return !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof OnePhaseAwareLog log) || log.isActive();
+    }
+
     /** The counters of the group-commit log under this one, or null when Atomikos's own log is used. */
     public GroupCommitLog.Stats groupCommitStats() {
         return oltp instanceof GroupCommitLog log ? log.stats() : null;

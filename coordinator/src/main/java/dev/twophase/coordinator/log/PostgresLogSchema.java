@@ -10,7 +10,7 @@ import com.atomikos.recovery.LogException;
  * as {@code db/twophase-log/postgresql}) with Flyway, in its own history table so that it can share a
  * database, even a schema, with the application's migrations.
  */
-final class PostgresLogSchema {
+public final class PostgresLogSchema {
 
     static final String LOCATION = "classpath:db/twophase-log/postgresql";
     static final String HISTORY_TABLE = "twophase_log_schema_history";
@@ -18,7 +18,7 @@ final class PostgresLogSchema {
     private PostgresLogSchema() {
     }
 
-    static void migrate(PostgresLogStore.Settings settings) throws LogException {
+    public static void migrate(PostgresLogStore.Settings settings) throws LogException {
         try {
             Flyway.configure(PostgresLogSchema.class.getClassLoader())
                     .dataSource(settings.url(), settings.username(), settings.password())

@@ -52,6 +52,8 @@ public final class PostgresLogStore implements LogStore {
     private Connection connection;
     private long epoch;
     private volatile boolean fenced;
+    /** System.nanoTime() before the statement that last extended the lease: it runs at least until then plus the lease. */
+    private volatile long leaseFrom;
     private final ScheduledExecutorService renewal;
 
     /**
@@ -105,9 +107,14 @@ public final class PostgresLogStore implements LogStore {
         return fenced;
     }
 
+    /**
+     * Whether this process may act as the TM name's owner: not fenced, and its lease has not run out
+     * by its own clock. A process that was paused or cut off past its lease must assume another has
+     * taken over before its next renewal tells it so; it owns the log again once a renewal succeeds.
+     */
     @Override
     public boolean owned() {
-        return !fenced;
+        return !fenced && System.nanoTime() - leaseFrom < settings.lease().toNanos();
     }
 
     /**
@@ -149,6 +156,7 @@ public final class PostgresLogStore implements LogStore {
 
     /** One try to take the log; the live owner when another process holds the lease. */
     private LiveOwner attempt() throws LogException {
+        long sent = System.nanoTime();
         try {
             Connection c = connection();
             try (var timeout = c.createStatement()) {
@@ -185,7 +193,8 @@ public final class PostgresLogStore implements LogStore {
                         }
                         epoch = rs.getLong("epoch") + 1;
                         try (PreparedStatement take = c.prepareStatement(
-                                "UPDATE twophase_log_owner SET epoch = ?, owner = ?, lease_until = now() + ?::interval WHERE tm_name = ?")) {
+                                "UPDATE twophase_log_owner SET epoch = ?, owner = ?, lease_until = now() + ?::interval, settled_at = NULL"
+                                        + " WHERE tm_name = ?")) {
                             take.setLong(1, epoch);
                             take.setString(2, owner);
                             take.setString(3, interval());
@@ -197,6 +206,7 @@ public final class PostgresLogStore implements LogStore {
                 }
             }
             c.commit();
+            leaseFrom = sent;
             return null;
         } catch (SQLException e) {
             closeConnection();
@@ -209,6 +219,7 @@ public final class PostgresLogStore implements LogStore {
         if (fenced) {
             return;
         }
+        long sent = System.nanoTime();
         try (Connection c = DriverManager.getConnection(settings.url(), settings.username(), settings.password());
                 PreparedStatement update = c.prepareStatement(
                         "UPDATE twophase_log_owner SET lease_until = now() + ?::interval WHERE tm_name = ? AND epoch = ? AND owner = ?")) {
@@ -218,6 +229,8 @@ public final class PostgresLogStore implements LogStore {
             update.setString(4, owner);
             if (update.executeUpdate() == 0) {
                 fence();
+            } else {
+                leaseFrom = sent;
             }
         } catch (SQLException | RuntimeException e) {
             // The next append renews too, or fails; the lease may still run out, and then this process is fenced.
@@ -272,6 +285,7 @@ public final class PostgresLogStore implements LogStore {
         if (fenced) {
             throw fencedException();
         }
+        long sent = System.nanoTime();
         try {
             Connection c = connection();
             try {
@@ -340,6 +354,7 @@ public final class PostgresLogStore implements LogStore {
                     }
                 }
                 c.commit();
+                leaseFrom = sent;
             } catch (SQLException e) {
                 try {
                     c.rollback();
