@@ -40,6 +40,11 @@ final class OpenValues {
         return value == null ? null : value.toString();
     }
 
+    /** A String[] attribute (an MXBean's List of String) as one comma-separated value; null when absent. */
+    String strings(String name) {
+        return values.get(name) instanceof String[] array ? String.join(", ", array) : null;
+    }
+
     Integer integer(String name) {
         return values.get(name) instanceof Number number ? number.intValue() : null;
     }

@@ -84,6 +84,16 @@ public final class FakeCoordinator implements CoordinatorMXBean {
     }
 
     @Override
+    public List<String> getRecoveringFor() {
+        return List.of("dead-1.");
+    }
+
+    @Override
+    public List<String> listTakeovers() {
+        return List.of();
+    }
+
+    @Override
     public String getRecoveryState() {
         return "COMPLETE";
     }

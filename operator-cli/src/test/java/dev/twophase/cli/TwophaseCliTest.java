@@ -288,6 +288,7 @@ class TwophaseCliTest {
                 "inFlight:      2",
                 "recoveryState: COMPLETE",
                 "inDoubt:       3",
+                "recoveringFor: dead-1.",
                 "",
                 "NAME    REACHABLE  PREPARED  OTHERS  LAST-SCAN             LAST-ERROR",
                 "bank-a  yes        1         0       2026-11-21T13:36:00Z  -",
@@ -303,6 +304,7 @@ class TwophaseCliTest {
         assertThat(stats.get("coordinator").get("tmName").asText()).isEqualTo("demo-1");
         assertThat(stats.get("coordinator").get("committed").asLong()).isEqualTo(1234);
         assertThat(stats.get("coordinator").get("recoveryState").asText()).isEqualTo("COMPLETE");
+        assertThat(stats.get("coordinator").get("recoveringFor").asText()).isEqualTo("dead-1.");
         assertThat(stats.get("participants")).hasSize(2);
         assertThat(stats.get("participants").get(1).get("name").asText()).isEqualTo("bank-b");
         assertThat(stats.get("participants").get(1).get("reachable").asBoolean()).isFalse();

@@ -34,10 +34,12 @@ public final class AtomikosSettings {
     private final Duration forgetOrphanedLogEntriesDelay;
     private final Duration commitRetryInterval;
     private final dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase;
+    private final Duration takeoverInterval;
 
     private AtomikosSettings(TmName tmName, Path logDir, Properties properties, CoordinatorProperties p,
             Set<String> recoveryParticipants, dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase) {
         this.logDatabase = logDatabase;
+        this.takeoverInterval = p.takeover() != null && p.takeover().enabled() ? p.takeover().interval() : null;
         this.tmName = tmName;
         this.logDir = logDir;
         this.properties = properties;
@@ -143,6 +145,14 @@ public final class AtomikosSettings {
             logDatabase = new dev.twophase.coordinator.log.PostgresLogStore.Settings(db.url(), db.username(),
                     db.password() == null ? "" : db.password(), lease);
         }
+        if (p.takeover() != null && p.takeover().enabled()) {
+            if (logDatabase == null) {
+                throw new InvalidConfigurationPropertyValueException("twophase.coordinator.takeover.enabled", true,
+                        "takeover reads the other instances' logs and leases in PostgreSQL: set"
+                                + " twophase.coordinator.log-store=postgresql on every instance, or turn takeover off");
+            }
+            positive("twophase.coordinator.takeover.interval", p.takeover().interval());
+        }
         // A heuristic outcome must reach the caller as an exception, not a normal return.
         props.setProperty("com.atomikos.icatch.throw_on_heuristic", "true");
         // Every transaction is then a root, whose id is its coordinator's key in the transaction service:
@@ -184,6 +194,11 @@ public final class AtomikosSettings {
     }
 
     /** The PostgreSQL log store's database, or null when the log is in files. */
+    /** How often this instance looks for TM names to take over; {@code null} when takeover is off. */
+    public Duration takeoverInterval() {
+        return takeoverInterval;
+    }
+
     public dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase() {
         return logDatabase;
     }

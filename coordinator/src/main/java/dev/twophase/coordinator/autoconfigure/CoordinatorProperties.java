@@ -56,7 +56,19 @@ public record CoordinatorProperties(
         @DefaultValue("1s") Duration commitRetryInterval,
         @DefaultValue("false") boolean parallelPhases,
         @DefaultValue("file") String logStore,
-        @DefaultValue LogDatabase logDatabase) {
+        @DefaultValue LogDatabase logDatabase,
+        @DefaultValue Takeover takeover) {
+
+    /**
+     * Finishing the transactions of another instance whose lease ran out (log-store=postgresql only).
+     *
+     * @param enabled whether this instance takes over TM names whose lease expired: it claims the TM name with
+     *        the next epoch, commits the branches its log decided to commit and rolls back the rest on every
+     *        participant registered here, then releases it. Off by default
+     * @param interval how often this instance looks for expired TM names
+     */
+    public record Takeover(@DefaultValue("false") boolean enabled, @DefaultValue("5s") Duration interval) {
+    }
 
     /**
      * The database of {@code log-store=postgresql}.

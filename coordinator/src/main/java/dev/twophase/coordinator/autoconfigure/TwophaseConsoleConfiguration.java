@@ -2,6 +2,7 @@ package dev.twophase.coordinator.autoconfigure;
 
 import java.nio.file.Path;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -54,9 +55,12 @@ class TwophaseConsoleConfiguration {
     @Bean
     @ConditionalOnMissingBean
     RecoveryConsole twophaseRecoveryConsole(PromptRecovery recovery, HeuristicRegistry heuristics,
-            TransactionOutcomes outcomes, AuditLog audit, AtomikosSettings settings, ConsoleProperties console) {
-        return new RecoveryConsole(recovery, heuristics, outcomes, audit, new RecoveryConsole.Settings(
+            TransactionOutcomes outcomes, AuditLog audit, AtomikosSettings settings, ConsoleProperties console,
+            ObjectProvider<dev.twophase.coordinator.recovery.Takeover> takeover) {
+        RecoveryConsole recoveryConsole = new RecoveryConsole(recovery, heuristics, outcomes, audit, new RecoveryConsole.Settings(
                 settings.tmName().value(), settings.logDir(), settings.forgetOrphanedLogEntriesDelay(), console.lockWait()));
+        takeover.ifAvailable(recoveryConsole::showTakeovers);
+        return recoveryConsole;
     }
 
     @Bean

@@ -20,6 +20,15 @@ public interface CoordinatorMXBean {
     /** The audit file of operator actions (absolute). */
     String getAuditFile();
 
+    /**
+     * TM names of other instances this one is recovering for now, after their lease expired
+     * ({@code twophase.coordinator.takeover.enabled}); empty when takeover is off.
+     */
+    List<String> getRecoveringFor();
+
+    /** The latest takeovers of other instances' TM names, newest first, one line each; empty when takeover is off. */
+    List<String> listTakeovers();
+
     /** Transactions committed since start (every transaction begun through Spring's transaction manager). */
     long getCommitted();
 

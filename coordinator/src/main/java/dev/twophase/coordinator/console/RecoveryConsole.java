@@ -68,6 +68,7 @@ public final class RecoveryConsole implements CoordinatorMXBean {
     private final AuditLog audit;
     private final Settings settings;
     private final Supplier<String> operator;
+    private volatile dev.twophase.coordinator.recovery.Takeover takeover;
 
     public RecoveryConsole(PromptRecovery recovery, HeuristicRegistry heuristics, TransactionOutcomes outcomes, AuditLog audit,
             Settings settings) {
@@ -85,7 +86,24 @@ public final class RecoveryConsole implements CoordinatorMXBean {
         this.operator = operator;
     }
 
+    /** Shows the takeovers of this instance (when it takes other instances' TM names over). */
+    public void showTakeovers(dev.twophase.coordinator.recovery.Takeover takeover) {
+        this.takeover = takeover;
+    }
+
     // ---- attributes
+
+    @Override
+    public List<String> getRecoveringFor() {
+        var t = takeover;
+        return t == null ? List.of() : List.copyOf(t.recoveringFor());
+    }
+
+    @Override
+    public List<String> listTakeovers() {
+        var t = takeover;
+        return t == null ? List.of() : t.recent().stream().map(dev.twophase.coordinator.recovery.Takeover.Report::summary).toList();
+    }
 
     @Override
     public String getTmName() {

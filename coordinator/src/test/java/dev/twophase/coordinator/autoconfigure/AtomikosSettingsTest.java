@@ -116,7 +116,7 @@ class AtomikosSettingsTest {
         CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
         CoordinatorProperties shortDelay = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
-                Duration.ofMinutes(1), 5, Duration.ofSeconds(10), true, "file", null);
+                Duration.ofMinutes(1), 5, Duration.ofSeconds(10), true, "file", null, null);
         assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(() -> AtomikosSettings.from(shortDelay))
                 .satisfies(e -> {
@@ -189,7 +189,7 @@ class AtomikosSettingsTest {
         CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
         CoordinatorProperties disk = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
-                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "disk", null);
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "disk", null, null);
         assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(() -> AtomikosSettings.from(disk))
                 .satisfies(e -> {
@@ -205,18 +205,41 @@ class AtomikosSettingsTest {
         CoordinatorProperties noDatabase = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
                 p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "postgresql",
-                new CoordinatorProperties.LogDatabase(null, "u", "secret", null));
+                new CoordinatorProperties.LogDatabase(null, "u", "secret", null), null);
         assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(() -> AtomikosSettings.from(noDatabase))
                 .satisfies(e -> assertThat(e.getName()).isEqualTo("twophase.coordinator.log-database.url"));
         CoordinatorProperties withDatabase = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
                 p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
                 p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "postgresql",
-                new CoordinatorProperties.LogDatabase("jdbc:postgresql://db/app", "u", "secret", null));
+                new CoordinatorProperties.LogDatabase("jdbc:postgresql://db/app", "u", "secret", null), null);
         AtomikosSettings settings = AtomikosSettings.from(withDatabase);
         assertThat(settings.logDatabase().lease()).isEqualTo(Duration.ofSeconds(30));
         // The password never goes into Atomikos's properties, which Atomikos prints at startup.
         assertThat(settings.atomikosProperties().values()).doesNotContain("secret");
+    }
+
+    @Test
+    void takeoverNeedsTheLogInPostgresql() {
+        CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
+        CoordinatorProperties onFiles = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
+                p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "file", null,
+                new CoordinatorProperties.Takeover(true, Duration.ofSeconds(5)));
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+                .isThrownBy(() -> AtomikosSettings.from(onFiles))
+                .satisfies(e -> {
+                    assertThat(e.getName()).isEqualTo("twophase.coordinator.takeover.enabled");
+                    assertThat(e.getReason()).contains("twophase.coordinator.log-store=postgresql");
+                });
+        CoordinatorProperties inPostgres = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
+                p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "postgresql",
+                new CoordinatorProperties.LogDatabase("jdbc:postgresql://db/app", "u", "secret", null),
+                new CoordinatorProperties.Takeover(true, Duration.ZERO));
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+                .isThrownBy(() -> AtomikosSettings.from(inPostgres))
+                .satisfies(e -> assertThat(e.getName()).isEqualTo("twophase.coordinator.takeover.interval"));
     }
 
     @Test
@@ -228,7 +251,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties props(String tmName, Path logDir, String defaultTimeout, String maxTimeout,
             String recoveryDelay, int maxActives) {
         return recovery("2s", "60s", List.of(), new CoordinatorProperties(tmName, logDir, duration(defaultTimeout),
-                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10), true, "file", null));
+                duration(maxTimeout), duration(recoveryDelay), maxActives, null, null, null, Duration.ofHours(24), 5, Duration.ofSeconds(10), true, "file", null, null));
     }
 
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants) {
@@ -238,7 +261,7 @@ class AtomikosSettingsTest {
     private static CoordinatorProperties recovery(String interval, String deadline, List<String> participants,
             CoordinatorProperties p) {
         return new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(), p.recoveryDelay(),
-                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval(), p.parallelPhases(), p.logStore(), p.logDatabase());
+                p.maxActives(), duration(interval), duration(deadline), participants, p.forgetOrphanedLogEntriesDelay(), p.commitRetries(), p.commitRetryInterval(), p.parallelPhases(), p.logStore(), p.logDatabase(), p.takeover());
     }
 
     private static Duration duration(String value) {
