@@ -191,6 +191,26 @@ final class DemoApp implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP: the process stops running, as in a long GC pause or a frozen VM; it holds its sockets and lease. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process runs on. Harmless on a process that has ended. */
+    void resume() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            signal("CONT");
+        }
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
     /** SIGTERM: Spring closes the context and Atomikos shuts down. */
     void stop() throws InterruptedException {
         process.destroy();

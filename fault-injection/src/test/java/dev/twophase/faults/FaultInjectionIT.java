@@ -556,10 +556,15 @@ class FaultInjectionIT {
     }
 
     static JsonNode awaitConsistent() throws Exception {
+        return awaitConsistent(app);
+    }
+
+    /** Waits up to 60 s for {@code instance}'s consistency report to pass; returns the last report either way. */
+    static JsonNode awaitConsistent(DemoApp instance) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode report;
         do {
-            report = app.consistency();
+            report = instance.consistency();
             if (report.path("consistent").asBoolean(false)) {
                 return report;
             }
