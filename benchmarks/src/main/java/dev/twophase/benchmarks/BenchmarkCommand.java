@@ -218,23 +218,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     if (mode.narayana()) {
                         continue;
                     }
-                    data.reset();
-                    out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
-                    long forcesBefore = logForces();
-                    LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime,
-                            () -> participants.transfer(mode, next(mode, data)));
-                    double logForcesPerTx = logForcesPerTx(forcesBefore, m.completedInAll());
-                    // Everything the warm-up and the rounds completed (and nothing else) must be there.
-                    BenchData.Effects effects = data.effects();
-                    List<String> xaCalls = phases.drain(m.completedInAll());
-                    String problem = BenchData.verify(mode, m.completedInAll(), effects);
-                    builder.add(mode, m, problem, xaCalls, logForcesPerTx);
-                    out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  log fsyncs/tx %s  errors %d  %s%n", m.throughput(), m.p50Millis(),
-                            m.p99Millis(), Report.forces(logForcesPerTx), m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
-                    xaCalls.forEach(line -> out.println("         " + line));
-                    if (m.firstError() != null) {
-                        out.println("         first error: " + m.firstError());
-                    }
+                    cell(mode, c, data, builder, warmupTime, roundTime, () -> participants.transfer(mode, next(mode, data)), phases);
                 }
             }
         }
@@ -260,17 +244,34 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 LoadDriver.run(8, Duration.ofMillis(jitMillis), 1, Duration.ofMillis(1), () -> narayana.transfer(next(mode, data)));
             }
             for (int c : clients) {
-                data.reset();
-                out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
-                LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime, () -> narayana.transfer(next(mode, data)));
-                String problem = BenchData.verify(mode, m.completedInAll(), data.effects());
-                builder.add(mode, m, problem, List.of(), Double.NaN);
-                out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  %s%n", m.throughput(), m.p50Millis(), m.p99Millis(),
-                        m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
-                if (m.firstError() != null) {
-                    out.println("         first error: " + m.firstError());
-                }
+                cell(mode, c, data, builder, warmupTime, roundTime, () -> narayana.transfer(next(mode, data)), null);
             }
+        }
+    }
+
+    /**
+     * One cell of the report: fresh data, the warm-up and the rounds of {@code operation} with {@code c}
+     * clients, the effects check, and the row. {@code phases} (twophase's XA timings and log forces) is
+     * null for a peer that has neither.
+     */
+    private void cell(Mode mode, int c, BenchData data, Report.Builder builder, Duration warmupTime, Duration roundTime,
+            LoadDriver.Operation operation, PhaseTimes phases) throws Exception {
+        data.reset();
+        out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
+        long forcesBefore = phases == null ? -1 : logForces();
+        LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime, operation);
+        double logForcesPerTx = phases == null ? Double.NaN : logForcesPerTx(forcesBefore, m.completedInAll());
+        // Everything the warm-up and the rounds completed (and nothing else) must be there.
+        BenchData.Effects effects = data.effects();
+        List<String> xaCalls = phases == null ? List.of() : phases.drain(m.completedInAll());
+        String problem = BenchData.verify(mode, m.completedInAll(), effects);
+        builder.add(mode, m, problem, xaCalls, logForcesPerTx);
+        out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  %serrors %d  %s%n", m.throughput(), m.p50Millis(), m.p99Millis(),
+                phases == null ? "" : "log fsyncs/tx " + Report.forces(logForcesPerTx) + "  ", m.errors(),
+                problem == null ? "check ok" : "CHECK FAILED: " + problem);
+        xaCalls.forEach(line -> out.println("         " + line));
+        if (m.firstError() != null) {
+            out.println("         first error: " + m.firstError());
         }
     }
 

@@ -40,7 +40,8 @@ import dev.twophase.testing.ArtemisBrokerProcess;
  * </ol>
  * Each takeover must leave nothing prepared for the dead TM name, the crashed transaction with one
  * outcome on every participant and every invariant passing, within 30 s of the crash (lease expiry
- * plus recovery). The rows join the fault-injection matrix ({@code target/fault-runs/takeover-matrix.txt}).
+ * plus recovery). Its rows are printed in the matrix's format as {@code [twophase takeover matrix]} and
+ * written to {@code target/fault-runs/takeover-matrix.txt}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TakeoverIT {
