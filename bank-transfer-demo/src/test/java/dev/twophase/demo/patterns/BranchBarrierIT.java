@@ -3,24 +3,20 @@ package dev.twophase.demo.patterns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.twophase.demo.patterns.BranchBarrier.Op;
 import dev.twophase.demo.patterns.BranchBarrier.Outcome;
-import dev.twophase.testing.DatabaseProbe;
-import dev.twophase.testing.TestServers;
+import dev.twophase.demo.patterns.PatternDatabases.Database;
 
 /**
  * The branch barrier on the real PostgreSQL and MariaDB, and on H2 (the embedded default), with the
@@ -30,44 +26,15 @@ import dev.twophase.testing.TestServers;
  */
 class BranchBarrierIT {
 
-    record Database(String name, TestServers.Jdbc jdbc, String vendor) {
-
-        @Override
-        public String toString() {
-            return name;
-        }
-
-        Connection connect() throws SQLException {
-            Connection c = DriverManager.getConnection(jdbc.url(), jdbc.username(), jdbc.password());
-            c.setAutoCommit(false);
-            return c;
-        }
-    }
-
-    private static final Database POSTGRES = new Database("PostgreSQL", DatabaseProbe.postgres().server(), "postgresql");
-    private static final Database MARIADB = new Database("MariaDB", DatabaseProbe.mysql().server(), "mysql");
-    private static final Database H2 = new Database("H2", new TestServers.Jdbc(
-            "jdbc:h2:mem:barrier-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""), "postgresql");
-
     private final String gid = "saga-" + UUID.randomUUID();
 
     static Stream<Database> databases() {
-        return Stream.of(POSTGRES, MARIADB, H2);
+        return PatternDatabases.ALL.stream();
     }
 
     @BeforeAll
     static void schema() throws SQLException {
-        DatabaseProbe.postgres().reset();
-        DatabaseProbe.mysql().reset();
-        for (Database db : new Database[] { POSTGRES, MARIADB, H2 }) {
-            Flyway.configure().dataSource(db.jdbc().url(), db.jdbc().username(), db.jdbc().password())
-                    .locations("classpath:db/" + db.vendor(), "classpath:db/common").placeholders(Map.of("bank", "A"))
-                    .load().migrate();
-            try (Connection c = db.connect()) {
-                c.createStatement().execute("CREATE TABLE barrier_effect (gid VARCHAR(128), op VARCHAR(16))");
-                c.commit();
-            }
-        }
+        PatternDatabases.migrate("CREATE TABLE barrier_effect (gid VARCHAR(128), op VARCHAR(16))");
     }
 
     @ParameterizedTest(name = "{0}")
