@@ -193,12 +193,12 @@ public final class AtomikosSettings {
         return forgetOrphanedLogEntriesDelay;
     }
 
-    /** The PostgreSQL log store's database, or null when the log is in files. */
     /** How often this instance looks for TM names to take over; {@code null} when takeover is off. */
     public Duration takeoverInterval() {
         return takeoverInterval;
     }
 
+    /** The PostgreSQL log store's database, or null when the log is in files. */
     public dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase() {
         return logDatabase;
     }

@@ -82,7 +82,10 @@ class TwophaseRecoveryConfiguration {
                         report.heuristic() > 0, report.summary());
             }
         };
-        Takeover.Participants participants = work -> recovery.exclusively(Duration.ofSeconds(60), () -> {
+        // Waits less than a lease for a running recovery pass: the claim is renewed after each scan, and a
+        // returning owner waits for the takeover.
+        Duration lockWait = settings.logDatabase().lease().dividedBy(2);
+        Takeover.Participants participants = work -> recovery.exclusively(lockWait, () -> {
             work.accept(recovery.atomikos().participants());
             return null;
         });

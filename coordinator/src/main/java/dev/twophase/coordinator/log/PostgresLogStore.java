@@ -124,11 +124,19 @@ public final class PostgresLogStore implements LogStore {
      * to a running instance, which renews it: the start is refused.
      */
     private void acquire() throws LogException {
-        long deadline = System.nanoTime() + settings.lease().toNanos() + TimeUnit.SECONDS.toNanos(1);
+        long start = System.nanoTime();
+        long deadline = start + settings.lease().toNanos() + TimeUnit.SECONDS.toNanos(1);
+        // A survivor's takeover holds the name only while it finishes the name's branches: wait for it
+        // to end (it renews its lease as it goes), for at most ten leases.
+        long takeoverLimit = start + 10 * settings.lease().toNanos();
         while (true) {
             LiveOwner live = attempt();
             if (live == null) {
                 return;
+            }
+            if (live.owner().startsWith(PostgresLogTakeover.OWNER_PREFIX)) {
+                deadline = Math.max(deadline, Math.min(takeoverLimit, System.nanoTime() + settings.lease().toNanos()
+                        + TimeUnit.SECONDS.toNanos(1)));
             }
             long remainingNanos = deadline - System.nanoTime();
             if (remainingNanos <= 0) {

@@ -24,6 +24,9 @@ import java.util.Optional;
  */
 public final class PostgresLogTakeover {
 
+    /** How a claim names its holder in the owner row: a returning owner waits for a takeover to end. */
+    public static final String OWNER_PREFIX = "takeover by ";
+
     private final PostgresLogStore.Settings settings;
     private final String ownTmName;
     private final String node;
@@ -35,7 +38,7 @@ public final class PostgresLogTakeover {
     public PostgresLogTakeover(PostgresLogStore.Settings settings, String ownTmName, String node) {
         this.settings = settings;
         this.ownTmName = ownTmName;
-        this.node = node;
+        this.node = OWNER_PREFIX + node;
     }
 
     /** A TM name whose lease has run out and that no takeover has settled since its owner last held it. */
@@ -162,9 +165,11 @@ public final class PostgresLogTakeover {
         }
 
         /**
-         * Ends the claim having finished everything: the TM name's log records go (every commit decision
-         * has been carried out and every other branch rolled back), and it is marked settled so that no
-         * survivor takes it again until its owner has come back.
+         * Ends the claim having finished everything, and marks the TM name settled so that no survivor
+         * takes it again until its owner has come back. The log records stay: a commit decision is only
+         * known to be carried out on the participants this instance could scan, and a returning owner
+         * (whose recovery forgets the decisions of earlier runs once it has scanned every participant)
+         * must still find it.
          */
         public void settle() throws SQLException {
             end(true);
@@ -184,12 +189,6 @@ public final class PostgresLogTakeover {
                 if (update.executeUpdate() == 0) {
                     connection.rollback();
                     throw new SQLException("the takeover of " + tmName() + " (epoch " + epoch + ") was lost before it ended");
-                }
-            }
-            if (settled) {
-                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM twophase_log_record WHERE tm_name = ?")) {
-                    delete.setString(1, tmName());
-                    delete.executeUpdate();
                 }
             }
             connection.commit();

@@ -287,8 +287,9 @@ public final class PromptRecovery implements SmartLifecycle {
             if (!atomikos.ownsLog()) {
                 // Fenced: another process owns this TM name's log now; resolving its branches from this
                 // process's stale view could roll back what the new owner has decided to commit.
-                log.error("Recovery skipped: this coordinator no longer owns its recovery log (another instance took"
-                        + " its TM name over); stop this instance");
+                log.error("Recovery skipped: this coordinator does not own its recovery log now: its lease in the log"
+                        + " database ran out (the database was unreachable, or this process was paused) or another instance"
+                        + " took its TM name over (then the log says FENCED: stop this instance)");
                 failedPasses.incrementAndGet();
                 return;
             }

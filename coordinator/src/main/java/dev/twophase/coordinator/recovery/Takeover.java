@@ -58,11 +58,13 @@ import dev.twophase.coordinator.xa.XidText;
  * does not create) and says so.</li>
  * </ul>
  * {@code XAER_NOTA} counts as done; a heuristic answer is recorded in the {@link HeuristicRegistry}
- * and the branch forgotten. When every participant registered here and every one named in
- * {@code recovery-participants} was scanned and nothing is left, the takeover <em>settles</em> the TM
- * name: its log records go and nobody takes it again until its owner has come back. Otherwise it
- * releases the TM name with its log as it was, and the next look (of this or another survivor) tries
- * again. Either way the lease is released at once, so a returning owner starts without waiting.
+ * and the branch forgotten. The claim is renewed after each participant's scan and before any of its
+ * branches is touched (see {@link #resolve}). When every participant registered here and every one
+ * named in {@code recovery-participants} was scanned and nothing is left, the takeover <em>settles</em>
+ * the TM name: nobody takes it again until its owner has come back; its log records stay for that
+ * owner, whose recovery forgets them once it has scanned every participant of its own. Otherwise it
+ * releases the TM name, and the next look (of this or another survivor) tries again. Either way the
+ * lease is released at once; a returning owner waits for a takeover in progress.
  *
  * <p><b>Why it is safe.</b> The claim is the same lease and epoch the owner's own log store takes
  * ({@code PostgresLogStore}): a live owner renews its lease, so a claim needs an expired one; an owner
@@ -290,9 +292,9 @@ public final class Takeover implements SmartLifecycle {
             return Optional.empty(); // its owner came back, or another survivor was first
         }
         String tmName = candidate.tmName();
-        recovering.add(tmName);
-        startListeners.forEach(l -> l.accept(tmName));
         try (Claim claim = claimed.get()) {
+            recovering.add(tmName);
+            startListeners.forEach(l -> l.accept(tmName));
             log.warn("TAKEOVER of {}: its lease ran out at {} (owner {}); this coordinator took it with epoch {} and"
                     + " finishes its transactions", tmName, candidate.leaseUntil(), candidate.owner(), claim.epoch());
             String auditId;
@@ -352,13 +354,8 @@ public final class Takeover implements SmartLifecycle {
         Set<String> scanned = new HashSet<>();
         try {
             participants.use(registered -> registered.forEach((participant, connect) -> {
-                if (resolve(tmName, participant, connect, commit, other.keySet(), tally)) {
+                if (resolve(tmName, participant, connect, commit, other.keySet(), tally, claim)) {
                     scanned.add(participant);
-                }
-                try {
-                    claim.renew();
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
                 }
             }));
         } catch (Exception e) {
@@ -374,9 +371,17 @@ public final class Takeover implements SmartLifecycle {
                 List.copyOf(tally.left));
     }
 
-    /** Completes the TM name's branches on one participant; whether it could be scanned. */
+    /**
+     * Completes the TM name's branches on one participant; whether it could be scanned.
+     *
+     * <p>The claim is renewed <em>after</em> the scan and before any branch is touched: epochs only
+     * grow, so a renewal that succeeds proves that nobody had taken the TM name back when the scan ran,
+     * and every branch it found belongs to the fenced owner, whose decisions are the log this claim
+     * read. Without it, a claim that lapsed (a slow participant, a long wait for the lock) could find
+     * the returning owner's new branches and roll back what that owner has decided to commit.
+     */
     private boolean resolve(String tmName, String participant, Supplier<XAResource> connect, Set<String> commit,
-            Set<String> leave, Tally tally) {
+            Set<String> leave, Tally tally, Claim claim) {
         Xid[] found;
         XAResource xa;
         try {
@@ -384,6 +389,12 @@ public final class Takeover implements SmartLifecycle {
             xa = connect.get();
         } catch (XAException | RuntimeException e) {
             tally.left.add(participant + " could not be scanned" + BranchResolver.describe(e));
+            return false;
+        }
+        try {
+            claim.renew();
+        } catch (java.sql.SQLException e) {
+            tally.left.add(participant + " was not touched: " + e.getMessage());
             return false;
         }
         Set<XidText.Key> seen = new HashSet<>();

@@ -129,7 +129,7 @@ class TakeoverIT {
                 .doesNotContain(gid(decided), gid(undecided)).contains(gid(othersBranch));
         assertThat(committedRow("decided")).as("the decided branch's row").isTrue();
         assertThat(committedRow("undecided")).as("the undecided branch's row").isFalse();
-        assertThat(logRows(deadTm)).as("the dead owner's log records after a settled takeover").isZero();
+        assertThat(logRows(deadTm)).as("the commit decision stays for the returning owner").isEqualTo(1);
         assertThat(owner(deadTm)).contains("epoch=4").contains("settled=true").contains("expired=true");
         assertThat(audited).extracting(Report::phase).containsExactly("started", "finished");
         assertThat(audited.get(1).detail()).contains("settled");
@@ -139,7 +139,8 @@ class TakeoverIT {
         PostgresLogStore back = PostgresLogStore.open(DB, deadTm);
         try {
             assertThat(back.epoch()).as("the returning owner's epoch").isEqualTo(5);
-            assertThat(back.load()).as("the returning owner's log").isEmpty();
+            assertThat(back.load()).as("the returning owner's log").extracting(r -> r.id + ":" + r.state)
+                    .containsExactly(XidText.gtrid(decided) + ":COMMITTING");
             assertThat(owner(deadTm)).contains("settled=false");
         } finally {
             back.close();
@@ -165,6 +166,31 @@ class TakeoverIT {
         assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
         assertThat(second.committed()).isEqualTo(1);
         assertThat(committedRow("decided-later")).isTrue();
+    }
+
+    @Test
+    void aTakeoverWhoseClaimLapsedBeforeItActsTouchesNothing() throws Exception {
+        Xid owners = prepare(deadTm, 1, "returned-owners");
+        deadOwner(deadTm, 1, null);
+        // While the takeover waits for the participants, its claim lapses and the owner takes its name back
+        // (a new epoch) and prepares a branch that its log may decide to commit: the takeover must not touch it.
+        Takeover takeover = new Takeover(new PostgresLogTakeover(DB, survivorTm, "survivor"), work -> {
+            try (Connection c = connect()) {
+                // Only while this takeover holds deadTm (a look also takes other tests' leftover names).
+                execute(c, "UPDATE twophase_log_owner SET epoch = epoch + 1, owner = 'the returned owner',"
+                        + " lease_until = now() + interval '1 minute' WHERE tm_name = ? AND owner LIKE 'takeover by %'", deadTm);
+            }
+            work.accept(atomikos.participants());
+        }, atomikos, new HeuristicRegistry(), Takeover.Audit.NONE, new Takeover.Settings(Duration.ofSeconds(1), Set.of()),
+                Clock.systemUTC());
+
+        Takeover.Report report = takeover.look().stream().filter(r -> r.tmName().equals(deadTm)).findFirst().orElseThrow();
+
+        assertThat(report.settled()).isFalse();
+        assertThat(report.rolledBack()).isZero();
+        assertThat(report.left()).anyMatch(l -> l.contains("bank-a was not touched"));
+        assertThat(preparedGids()).as("the returned owner's branch").contains(gid(owners));
+        assertThat(owner(deadTm)).contains("epoch=3").contains("settled=false").contains("expired=false");
     }
 
     @Test
