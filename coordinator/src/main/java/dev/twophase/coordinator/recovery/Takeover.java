@@ -63,7 +63,8 @@ import dev.twophase.coordinator.xa.XidText;
  * named in {@code recovery-participants} was scanned and nothing is left, the takeover <em>settles</em>
  * the TM name: nobody takes it again until its owner has come back; its log records stay for that
  * owner, whose recovery forgets them once it has scanned every participant of its own. Otherwise it
- * releases the TM name, and the next look (of this or another survivor) tries again. Either way the
+ * releases the TM name, and a later look (of this or another survivor) tries again; this instance
+ * waits twice as long each time (up to {@link #MAX_BACKOFF}) while nobody else has held the name. Either way the
  * lease is released at once; a returning owner waits for a takeover in progress.
  *
  * <p><b>Why it is safe.</b> The claim is the same lease and epoch the owner's own log store takes
@@ -82,6 +83,11 @@ public final class Takeover implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Takeover.class);
     static final int HISTORY = 20;
+    /** The longest an instance waits before it tries a name it released with work left again. */
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+    private record Backoff(long epoch, Instant next, int tries) {
+    }
 
     /**
      * @param interval pause between two looks for expired TM names
@@ -161,6 +167,8 @@ public final class Takeover implements SmartLifecycle {
     private final Settings settings;
     private final Clock clock;
     private final Set<String> recovering = ConcurrentHashMap.newKeySet();
+    /** TM names released with work left: when this instance tries them again, and how many times it has. */
+    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
     private final Deque<Report> history = new ArrayDeque<>();
     private final List<Consumer<Report>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> startListeners = new CopyOnWriteArrayList<>();
@@ -274,8 +282,26 @@ public final class Takeover implements SmartLifecycle {
             return List.of();
         }
         List<Report> reports = new ArrayList<>();
+        Instant now = clock.instant();
         for (Candidate candidate : candidates) {
-            takeOver(candidate).ifPresent(reports::add);
+            Backoff backoff = backoffs.get(candidate.tmName());
+            // The same epoch: nobody has held the name since this instance released it.
+            if (backoff != null && backoff.epoch() == candidate.epoch() && now.isBefore(backoff.next())) {
+                continue;
+            }
+            takeOver(candidate).ifPresent(report -> {
+                reports.add(report);
+                if (report.settled()) {
+                    backoffs.remove(report.tmName());
+                } else {
+                    // Work left (a participant down, a record for the console): retry, but less and less often,
+                    // so a name only an operator can finish is not claimed and audited every few seconds.
+                    int tries = backoff == null ? 1 : backoff.tries() + 1;
+                    Duration wait = settings.interval().multipliedBy(1L << Math.min(tries, 6));
+                    backoffs.put(report.tmName(), new Backoff(report.epoch(), clock.instant().plus(
+                            wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait), tries));
+                }
+            });
         }
         return reports;
     }

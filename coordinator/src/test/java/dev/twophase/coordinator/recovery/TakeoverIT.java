@@ -194,6 +194,20 @@ class TakeoverIT {
     }
 
     @Test
+    void anInstanceTriesANameItReleasedWithWorkLeftLessAndLessOften() throws Exception {
+        prepare(deadTm, 1, "waits");
+        deadOwner(deadTm, 1, null);
+        participantDown = true;
+        Takeover takeover = takeover();
+
+        assertThat(takeover.look()).anyMatch(r -> r.tmName().equals(deadTm) && !r.settled());
+        assertThat(takeover.look()).as("right after releasing it").noneMatch(r -> r.tmName().equals(deadTm));
+        Thread.sleep(2_100); // twice the interval
+        participantDown = false;
+        assertThat(takeover.look()).anyMatch(r -> r.tmName().equals(deadTm) && r.settled());
+    }
+
+    @Test
     void aRequiredParticipantThatIsNotRegisteredHereKeepsTheTakeoverFromSettling() throws Exception {
         deadOwner(deadTm, 1, null);
         Takeover takeover = new Takeover(new PostgresLogTakeover(DB, survivorTm, "survivor"), work -> work.accept(atomikos.participants()),
