@@ -322,7 +322,8 @@ public final class BranchResolver {
         tally.retry(text, fromBefore, verb + " failed with " + error);
     }
 
-    private static void forget(String participant, XAResource xa, Xid xid) {
+    /** Tells the participant to forget a heuristically completed branch; a failure is logged (it shows the branch again). */
+    static void forget(String participant, XAResource xa, Xid xid) {
         try {
             xa.forget(xid);
         } catch (XAException | RuntimeException e) {

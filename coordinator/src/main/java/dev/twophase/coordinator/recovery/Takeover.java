@@ -458,7 +458,7 @@ public final class Takeover implements SmartLifecycle {
                     if (code == XAException.XA_HEURHAZ) {
                         tally.left.add(participant + " branch " + text + ": heuristic hazard");
                     } else if (XaCodes.isHeuristic(code)) {
-                        forget(participant, xa, xid);
+                        BranchResolver.forget(participant, xa, xid);
                     }
                 } else {
                     tally.left.add(participant + " branch " + text + ": " + (toCommit ? "commit" : "rollback") + " failed with "
@@ -469,14 +469,6 @@ public final class Takeover implements SmartLifecycle {
             }
         }
         return true;
-    }
-
-    private static void forget(String participant, XAResource xa, Xid xid) {
-        try {
-            xa.forget(xid);
-        } catch (XAException | RuntimeException e) {
-            log.warn("Takeover could not make {} forget heuristic branch {}: {}", participant, XidText.of(xid), e.toString());
-        }
     }
 
     private static void release(Claim claim) {
