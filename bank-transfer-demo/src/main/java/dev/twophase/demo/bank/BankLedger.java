@@ -5,8 +5,9 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * One bank's accounts and ledger, on that bank's XA data source. Every method must run inside
- * the caller's JTA transaction (the pool refuses work outside one).
+ * One bank's accounts and ledger. Every method must run inside the caller's transaction: a JTA
+ * transaction on the bank's XA data source (the pool refuses work outside one), or, for the Saga,
+ * TCC and outbox flows, a local transaction on a plain pool.
  */
 public class BankLedger {
 
@@ -23,14 +24,40 @@ public class BankLedger {
     }
 
     /**
-     * Takes the amount from the account if the balance covers it: one atomic statement, so
-     * concurrent debits cannot both pass the check (no lost update, even under MySQL's REPEATABLE READ).
+     * Takes the amount from the account if the balance not frozen by a TCC try covers it: one atomic
+     * statement, so concurrent debits cannot both pass the check (no lost update, even under MySQL's
+     * REPEATABLE READ).
      *
      * @return whether the account was debited; {@code false} means unknown account or insufficient funds
      */
     public boolean debit(String account, long amountCents) {
         return jdbc.update("UPDATE account SET balance_cents = balance_cents - ?, updated_at = CURRENT_TIMESTAMP"
-                + " WHERE id = ? AND balance_cents >= ?", amountCents, account, amountCents) == 1;
+                + " WHERE id = ? AND balance_cents - frozen_cents >= ?", amountCents, account, amountCents) == 1;
+    }
+
+    /**
+     * A TCC try: freezes the amount if the unfrozen balance covers it. The money stays in the
+     * balance, so the total is unchanged, but nothing else can spend it until {@link #debitFrozen}
+     * or {@link #unfreeze}.
+     *
+     * @return whether the amount was frozen; {@code false} means unknown account or insufficient funds
+     */
+    public boolean freeze(String account, long amountCents) {
+        return jdbc.update("UPDATE account SET frozen_cents = frozen_cents + ?, updated_at = CURRENT_TIMESTAMP"
+                + " WHERE id = ? AND balance_cents - frozen_cents >= ?", amountCents, account, amountCents) == 1;
+    }
+
+    /** A TCC confirm: takes a frozen amount out of the balance. */
+    public boolean debitFrozen(String account, long amountCents) {
+        return jdbc.update("UPDATE account SET balance_cents = balance_cents - ?, frozen_cents = frozen_cents - ?,"
+                + " updated_at = CURRENT_TIMESTAMP WHERE id = ? AND frozen_cents >= ?", amountCents, amountCents, account,
+                amountCents) == 1;
+    }
+
+    /** A TCC cancel: releases a frozen amount. */
+    public boolean unfreeze(String account, long amountCents) {
+        return jdbc.update("UPDATE account SET frozen_cents = frozen_cents - ?, updated_at = CURRENT_TIMESTAMP"
+                + " WHERE id = ? AND frozen_cents >= ?", amountCents, account, amountCents) == 1;
     }
 
     /** @return whether the account exists (and was credited) */

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -35,15 +36,23 @@ public final class OutboxRelay {
     private final DataSource database;
     private final ConnectionFactory broker;
     private final int batchSize;
-    private final Runnable afterSends;
+    private final Consumer<List<Outbox.Event>> afterSends;
 
     public OutboxRelay(DataSource database, ConnectionFactory broker, int batchSize) {
-        this(database, broker, batchSize, () -> {
+        this(database, broker, batchSize, batch -> {
         });
     }
 
     /** As above; {@code afterSends} runs between the sends and the commit that marks them (tests inject a failure there). */
     OutboxRelay(DataSource database, ConnectionFactory broker, int batchSize, Runnable afterSends) {
+        this(database, broker, batchSize, batch -> afterSends.run());
+    }
+
+    /**
+     * As above; {@code afterSends} gets each batch between its sends and the commit that marks it
+     * published (the fault-injection suite halts there).
+     */
+    public OutboxRelay(DataSource database, ConnectionFactory broker, int batchSize, Consumer<List<Outbox.Event>> afterSends) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, not " + batchSize);
         }
@@ -79,7 +88,7 @@ public final class OutboxRelay {
                     return 0;
                 }
                 send(batch);
-                afterSends.run();
+                afterSends.accept(batch);
                 try (PreparedStatement mark = c.prepareStatement(
                         "UPDATE outbox_event SET published_at = CURRENT_TIMESTAMP WHERE id = ?")) {
                     for (long id : ids) {

@@ -17,12 +17,21 @@ import dev.twophase.demo.bank.AccountRef;
  *        May instead come in the {@code Idempotency-Key} header. Checked by the service (not here)
  *        so that a missing or malformed key, in the body or the header, is always answered with
  *        {@code invalid-idempotency-key}.
+ * @param mode how the transfer is made consistent: {@code xa} (the default: one two-phase commit),
+ *        {@code saga}, {@code tcc} or {@code outbox} (local transactions, eventually consistent; see
+ *        docs/patterns.md). Checked by the service, so a wrong value gets {@code invalid-mode}.
  */
 public record TransferRequest(
         @NotNull @Valid AccountRef from,
         @NotNull @Valid AccountRef to,
         @NotNull @Positive @Max(1_000_000_000_000L) Long amountCents,
-        String idempotencyKey) {
+        String idempotencyKey,
+        String mode) {
+
+    /** An XA transfer request. */
+    public TransferRequest(AccountRef from, AccountRef to, Long amountCents, String idempotencyKey) {
+        this(from, to, amountCents, idempotencyKey, null);
+    }
 
     static final String KEY_PATTERN = "[\\x21-\\x7E]{1,100}";
 
@@ -39,6 +48,6 @@ public record TransferRequest(
     }
 
     TransferRequest withIdempotencyKey(String key) {
-        return new TransferRequest(from, to, amountCents, key);
+        return new TransferRequest(from, to, amountCents, key, mode);
     }
 }

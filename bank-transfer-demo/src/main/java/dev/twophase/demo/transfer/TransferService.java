@@ -52,6 +52,23 @@ public class TransferService {
      * @throws TransferRejectedException when a business rule is broken; nothing was changed
      */
     public Outcome transfer(TransferRequest request) {
+        validate(request);
+        try {
+            return tx.execute(status -> execute(request));
+        } catch (DuplicateKeyException e) {
+            // A concurrent request with the same key committed first: ours was rolled back whole.
+            return tx.execute(status -> replay(request)
+                    .orElseThrow(() -> new IllegalStateException("idempotency key " + request.idempotencyKey()
+                            + " collided but no transfer holds it", e)));
+        }
+    }
+
+    /**
+     * Checks what every mode checks before doing anything: the idempotency key and two distinct accounts.
+     *
+     * @throws TransferRejectedException naming what is wrong
+     */
+    static void validate(TransferRequest request) {
         if (request.idempotencyKey() == null) {
             throw new TransferRejectedException(Reason.INVALID_IDEMPOTENCY_KEY,
                     "Send an idempotency key in the body (idempotencyKey) or in the Idempotency-Key header:"
@@ -64,14 +81,6 @@ public class TransferService {
         if (request.from().equals(request.to())) {
             throw new TransferRejectedException(Reason.SAME_ACCOUNT,
                     "The source and target are the same account (" + request.from() + ").");
-        }
-        try {
-            return tx.execute(status -> execute(request));
-        } catch (DuplicateKeyException e) {
-            // A concurrent request with the same key committed first: ours was rolled back whole.
-            return tx.execute(status -> replay(request)
-                    .orElseThrow(() -> new IllegalStateException("idempotency key " + request.idempotencyKey()
-                            + " collided but no transfer holds it", e)));
         }
     }
 

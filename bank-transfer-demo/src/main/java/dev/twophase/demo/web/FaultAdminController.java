@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.twophase.coordinator.fault.Fault;
 import dev.twophase.coordinator.fault.FaultInjector;
+import dev.twophase.demo.patterns.PatternFaults;
 import dev.twophase.coordinator.fault.FiredFault;
 
 /**
@@ -40,6 +41,7 @@ class FaultAdminController {
     private static final Logger log = LoggerFactory.getLogger(FaultAdminController.class);
 
     static final Rejection DISABLED = new Rejection(HttpStatus.CONFLICT, "faults-disabled", "Fault injection is disabled");
+    static final String PATTERN_PREFIX = "pattern:";
     static final Rejection INVALID_RULE = new Rejection(HttpStatus.BAD_REQUEST, "invalid-fault-rule", "Invalid fault rule");
 
     /** The body of {@code POST /admin/faults}. */
@@ -48,9 +50,12 @@ class FaultAdminController {
 
     /** Exists only with {@code twophase.faults.enabled=true}. */
     private final ObjectProvider<FaultInjector> injectors;
+    /** The crash points of the Saga, TCC and outbox flows: rules {@code pattern:<point>:HALT}. */
+    private final ObjectProvider<PatternFaults> patternFaults;
 
-    FaultAdminController(ObjectProvider<FaultInjector> injectors) {
+    FaultAdminController(ObjectProvider<FaultInjector> injectors, ObjectProvider<PatternFaults> patternFaults) {
         this.injectors = injectors;
+        this.patternFaults = patternFaults;
     }
 
     @GetMapping
@@ -58,7 +63,12 @@ class FaultAdminController {
         FaultInjector injector = injectors.getIfAvailable();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("enabled", injector != null && injector.isEnabled());
-        body.put("armed", injector == null ? List.of() : injector.armed().stream().map(Fault::toString).toList());
+        List<String> armed = new java.util.ArrayList<>(injector == null ? List.of() : injector.armed().stream().map(Fault::toString).toList());
+        PatternFaults patterns = patternFaults.getIfAvailable();
+        if (patterns != null) {
+            patterns.armed().stream().sorted().forEach(point -> armed.add(PATTERN_PREFIX + point + ":HALT"));
+        }
+        body.put("armed", armed);
         body.put("fired", injector == null ? List.of() : injector.fired().stream().map(FaultAdminController::fired).toList());
         return body;
     }
@@ -74,6 +84,9 @@ class FaultAdminController {
             throw new RejectedException(INVALID_RULE, "The body must be {\"rule\": \"<participant>:<crash point>:<action>\"},"
                     + " e.g. {\"rule\": \"bankA:BEFORE_COMMIT:HALT\"}. Nothing was armed.");
         }
+        if (request.rule().startsWith(PATTERN_PREFIX)) {
+            return armPattern(request.rule());
+        }
         Fault fault;
         try {
             fault = Fault.parse(request.rule());
@@ -85,8 +98,29 @@ class FaultAdminController {
         return ResponseEntity.created(URI.create("/admin/faults")).body(Map.of("armed", fault.toString()));
     }
 
+    /** {@code pattern:<point>:HALT}: halts the JVM when a Saga, TCC or outbox transfer reaches {@code point}, once. */
+    private ResponseEntity<Map<String, Object>> armPattern(String rule) {
+        PatternFaults patterns = patternFaults.getIfAvailable();
+        String[] parts = rule.split(":", -1);
+        if (patterns == null || parts.length != 3 || !parts[2].equals("HALT")) {
+            throw new RejectedException(INVALID_RULE, "A pattern rule is pattern:<crash point>:HALT, e.g. pattern:saga.debit.after-commit:HALT."
+                    + " Nothing was armed.");
+        }
+        try {
+            patterns.arm(parts[1]);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedException(INVALID_RULE, e.getMessage() + " Nothing was armed.");
+        }
+        log.warn("Pattern fault armed over HTTP: {}", rule);
+        return ResponseEntity.created(URI.create("/admin/faults")).body(Map.of("armed", rule));
+    }
+
     @DeleteMapping
     ResponseEntity<Void> disarm() {
+        PatternFaults patterns = patternFaults.getIfAvailable();
+        if (patterns != null) {
+            patterns.disarm();
+        }
         FaultInjector injector = injectors.getIfAvailable();
         if (injector == null) {
             return ResponseEntity.noContent().build();

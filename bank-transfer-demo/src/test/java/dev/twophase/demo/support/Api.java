@@ -64,6 +64,12 @@ public final class Api {
         return post("/api/transfers", transferJson(fromBank, fromAccount, toBank, toAccount, String.valueOf(cents), key));
     }
 
+    /** A transfer in {@code mode} ({@code xa}, {@code saga}, {@code tcc}, {@code outbox}). */
+    public Response transfer(String mode, String fromBank, String fromAccount, String toBank, String toAccount, long cents, String key) {
+        String json = transferJson(fromBank, fromAccount, toBank, toAccount, String.valueOf(cents), key);
+        return post("/api/transfers", json.substring(0, json.length() - 1) + ",\"mode\":\"" + mode + "\"}");
+    }
+
     public static String transferJson(String fromBank, String fromAccount, String toBank, String toAccount, String amount, String key) {
         return "{\"from\":{\"bank\":\"" + fromBank + "\",\"account\":\"" + fromAccount + "\"},"
                 + "\"to\":{\"bank\":\"" + toBank + "\",\"account\":\"" + toAccount + "\"},"

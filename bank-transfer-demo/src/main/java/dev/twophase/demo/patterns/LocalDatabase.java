@@ -1,0 +1,87 @@
+package dev.twophase.demo.patterns;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One database as the Saga, TCC and outbox flows use it: plain local transactions on a plain
+ * (non-XA) pool, no global transaction. {@link #step} runs a step's business change under the
+ * {@link BranchBarrier} in one local transaction; {@link #inTransaction} runs any other local work.
+ */
+public final class LocalDatabase {
+
+    private final String name;
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private volatile BranchBarrier barrier;
+
+    public LocalDatabase(String name, DataSource dataSource) {
+        this.name = name;
+        this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Statements outside a transaction of ours (auto-commit), or inside one when called from {@link #inTransaction}. */
+    public JdbcTemplate jdbc() {
+        return jdbc;
+    }
+
+    /** Runs {@code work} in one local transaction: it commits when {@code work} returns, rolls back when it throws. */
+    public <T> T inTransaction(Function<JdbcTemplate, T> work) {
+        return tx.execute(status -> work.apply(jdbc));
+    }
+
+    /**
+     * Runs one operation of a step in one local transaction under the branch barrier: the barrier's
+     * row and {@code work}'s change commit together, and {@code work} runs only when the barrier
+     * says so (not for a duplicate, a null compensation or a hanging try). A runtime exception of
+     * {@code work} rolls back both.
+     */
+    public <T> BranchBarrier.Result<T> step(String gid, String branch, BranchBarrier.Op op, Function<JdbcTemplate, T> work) {
+        return tx.execute(status -> {
+            Connection c = DataSourceUtils.getConnection(dataSource);
+            try {
+                return barrier(c).call(c, gid, branch, op, () -> work.apply(jdbc));
+            } catch (SQLException e) {
+                throw jdbc.getExceptionTranslator().translate("branch barrier of " + gid + "/" + branch, null, e);
+            }
+        });
+    }
+
+    /** Adds an event to this database's outbox, in the local transaction of {@link #step} or {@link #inTransaction}. */
+    public void addToOutbox(Outbox.Event event) {
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try {
+            Outbox.add(c, event);
+        } catch (SQLException e) {
+            throw jdbc.getExceptionTranslator().translate("outbox of " + name, null, e);
+        }
+    }
+
+    private BranchBarrier barrier(Connection c) throws SQLException {
+        BranchBarrier b = barrier;
+        if (b == null) {
+            b = BranchBarrier.forDatabase(c);
+            barrier = b;
+        }
+        return b;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.twophase.demo.transfer;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.twophase.demo.bank.AccountRef;
+import dev.twophase.demo.bank.Bank;
+import dev.twophase.demo.patterns.PatternMode;
+
+/**
+ * The {@code pattern_tx} rows of the transfer flow in one bank: the log of each Saga, TCC and outbox
+ * transfer, its request and its state. Every change of state is a compare-and-set on the state the
+ * caller read, so a request thread and the recovery timer (of this or another instance) driving the
+ * same transfer never both make a transition: the loser reads the row again and follows it.
+ */
+final class PatternLog {
+
+    static final String FLOW = "transfer";
+    private static final String COLUMNS = "gid, mode, state, idempotency_key, request_fingerprint, from_bank, from_account, to_bank,"
+            + " to_account, amount_cents, event_id, failure, attempts, created_ms, updated_ms, deadline_ms, exposed_ms, finished_ms";
+
+    /** One transfer's log row. Times are epoch milliseconds of the application's clock. */
+    record Row(String gid, PatternMode mode, String state, String idempotencyKey, String fingerprint, AccountRef from,
+            AccountRef to, long amountCents, String eventId, String failure, int attempts, long createdMs, long updatedMs,
+            long deadlineMs, Long exposedMs, Long finishedMs) {
+
+        boolean finished() {
+            return finishedMs != null;
+        }
+    }
+
+    private final Bank bank;
+    private final JdbcTemplate jdbc;
+
+    PatternLog(Bank bank, JdbcTemplate jdbc) {
+        this.bank = bank;
+        this.jdbc = jdbc;
+    }
+
+    Bank bank() {
+        return bank;
+    }
+
+    /** Inserts a new row; a repeated idempotency key fails with a {@code DuplicateKeyException}. */
+    void insert(Row r) {
+        jdbc.update("INSERT INTO pattern_tx (gid, mode, flow, state, idempotency_key, request_fingerprint, from_bank, from_account,"
+                + " to_bank, to_account, amount_cents, event_id, attempts, created_ms, updated_ms, deadline_ms, exposed_ms)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                r.gid(), r.mode().name(), FLOW, r.state(), r.idempotencyKey(), r.fingerprint(), r.from().bank().name(),
+                r.from().account(), r.to().bank().name(), r.to().account(), r.amountCents(), r.eventId(), r.createdMs(),
+                r.updatedMs(), r.deadlineMs(), r.exposedMs());
+    }
+
+    Optional<Row> find(String gid) {
+        return first(jdbc.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE gid = ?", PatternLog::map, gid));
+    }
+
+    Optional<Row> findByKey(String idempotencyKey) {
+        return first(jdbc.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE flow = ? AND idempotency_key = ?", PatternLog::map,
+                FLOW, idempotencyKey));
+    }
+
+    /**
+     * Moves the row from {@code expected} to {@code next}.
+     *
+     * @param failure the reason code to record, or {@code null} to keep the one there
+     * @param finished whether {@code next} is final (sets {@code finished_ms})
+     * @return whether this call made the transition (false: the row is no longer in {@code expected})
+     */
+    boolean transition(String gid, String expected, String next, String failure, boolean exposed, boolean finished, long now) {
+        return jdbc.update("UPDATE pattern_tx SET state = ?, updated_ms = ?, failure = COALESCE(?, failure),"
+                + " exposed_ms = CASE WHEN ? AND exposed_ms IS NULL THEN ? ELSE exposed_ms END,"
+                + " finished_ms = CASE WHEN ? THEN ? ELSE finished_ms END WHERE gid = ? AND state = ?",
+                next, now, failure, exposed, now, finished, now, gid, expected) == 1;
+    }
+
+    /** Counts one more attempt by the recovery timer and pushes the row's next look back. */
+    void attempted(String gid, long now) {
+        jdbc.update("UPDATE pattern_tx SET attempts = attempts + 1, updated_ms = ? WHERE gid = ? AND finished_ms IS NULL", now, gid);
+    }
+
+    /** Unfinished rows not changed since {@code staleBefore}, oldest first: what a crash or a failure left behind. */
+    List<Row> stale(long staleBefore, int limit) {
+        JdbcTemplate limited = new JdbcTemplate(jdbc.getDataSource());
+        limited.setMaxRows(limit);
+        return limited.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE finished_ms IS NULL AND updated_ms < ? ORDER BY updated_ms",
+                PatternLog::map, staleBefore);
+    }
+
+    private static Row map(ResultSet rs, int i) throws SQLException {
+        long exposed = rs.getLong("exposed_ms");
+        Long exposedMs = rs.wasNull() ? null : exposed;
+        long finished = rs.getLong("finished_ms");
+        Long finishedMs = rs.wasNull() ? null : finished;
+        return new Row(rs.getString("gid"), PatternMode.valueOf(rs.getString("mode")), rs.getString("state"),
+                rs.getString("idempotency_key"), rs.getString("request_fingerprint"),
+                new AccountRef(Bank.valueOf(rs.getString("from_bank").trim()), rs.getString("from_account")),
+                new AccountRef(Bank.valueOf(rs.getString("to_bank").trim()), rs.getString("to_account")),
+                rs.getLong("amount_cents"), rs.getString("event_id"), rs.getString("failure"), rs.getInt("attempts"),
+                rs.getLong("created_ms"), rs.getLong("updated_ms"), rs.getLong("deadline_ms"), exposedMs, finishedMs);
+    }
+
+    private static <T> Optional<T> first(List<T> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+}

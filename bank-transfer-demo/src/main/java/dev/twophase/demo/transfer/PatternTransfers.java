@@ -1,0 +1,94 @@
+package dev.twophase.demo.transfer;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.dao.DuplicateKeyException;
+
+import dev.twophase.demo.bank.Bank;
+import dev.twophase.demo.patterns.PatternMode;
+import dev.twophase.demo.transfer.TransferRejectedException.Reason;
+
+/**
+ * The transfer as a Saga, a TCC or through the outbox: picks the engine for the request's mode,
+ * answers a repeated idempotency key with the first result, and finds a transfer by id in the logs.
+ */
+public class PatternTransfers {
+
+    /** The outcome of a request: the transfer as its log holds it, and whether it was a repeat. */
+    public record Outcome(PatternTransfer transfer, boolean replayed) {
+    }
+
+    private final Map<PatternMode, TransferPattern> engines = new EnumMap<>(PatternMode.class);
+    private final Map<Bank, PatternLog> logs;
+
+    PatternTransfers(List<TransferPattern> engines, Map<Bank, PatternLog> logs) {
+        engines.forEach(e -> this.engines.put(e.mode(), e));
+        this.logs = logs;
+    }
+
+    /**
+     * Runs the transfer in {@code mode} (not XA), or replays the first result of its idempotency key.
+     *
+     * @throws TransferRejectedException when refused; the message says what was undone
+     */
+    public Outcome transfer(TransferRequest request, PatternMode mode) {
+        TransferService.validate(request);
+        Optional<Outcome> earlier = replay(request, mode);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        TransferPattern engine = engine(mode);
+        try {
+            return new Outcome(PatternTransfer.of(engine.start(request)), false);
+        } catch (DuplicateKeyException e) {
+            // A concurrent request with the same key logged first.
+            return replay(request, mode).orElseThrow(() -> new IllegalStateException("idempotency key " + request.idempotencyKey()
+                    + " collided but no transfer log holds it", e));
+        }
+    }
+
+    /** The transfer with this id, from whichever bank's log holds it. */
+    public Optional<PatternTransfer> find(String id) {
+        for (PatternLog log : logs.values()) {
+            Optional<PatternLog.Row> row = log.find(id);
+            if (row.isPresent()) {
+                return row.map(PatternTransfer::of);
+            }
+        }
+        return Optional.empty();
+    }
+
+    java.util.Collection<PatternLog> logs() {
+        return logs.values();
+    }
+
+    TransferPattern engine(PatternMode mode) {
+        TransferPattern engine = engines.get(mode);
+        if (engine == null) {
+            throw new IllegalArgumentException("no transfer engine for mode " + mode);
+        }
+        return engine;
+    }
+
+    private Optional<Outcome> replay(TransferRequest request, PatternMode mode) {
+        for (PatternLog log : logs.values()) {
+            Optional<PatternLog.Row> found = log.findByKey(request.idempotencyKey());
+            if (found.isPresent()) {
+                PatternLog.Row row = found.get();
+                if (!row.fingerprint().equals(request.fingerprint()) || row.mode() != mode) {
+                    throw new TransferRejectedException(Reason.IDEMPOTENCY_KEY_REUSED, "Idempotency key '" + request.idempotencyKey()
+                            + "' was used for " + row.mode().name().toLowerCase(java.util.Locale.ROOT) + " transfer " + row.gid()
+                            + " with a different mode, accounts or amount; use a new key for a new transfer.");
+                }
+                if (row.finished() && !TransferPattern.DONE.equals(row.state())) {
+                    throw TransferPattern.rejection(row, null);
+                }
+                return Optional.of(new Outcome(PatternTransfer.of(row), true));
+            }
+        }
+        return Optional.empty();
+    }
+}
