@@ -273,13 +273,22 @@
       const from = accountRef($('transfer-from').value);
       const to = accountRef($('transfer-to').value);
       const amountCents = parseAmount($('transfer-amount').value);
-      const { data, headers } = await api('POST', '/api/transfers',
-        { body: { from, to, amountCents, idempotencyKey: newKey() } });
+      const mode = $('transfer-mode').value;
+      const body = { from, to, amountCents, idempotencyKey: newKey() };
+      if (mode !== 'xa') body.mode = mode;
+      const { data, headers } = await api('POST', '/api/transfers', { body });
       clear('transfer-error');
       const replayed = headers.get('Idempotent-Replayed') === 'true' ? ' (a replay of an earlier request)' : '';
-      showResult('transfer-result',
-        `Committed${replayed}: ${formatCents(data.amountCents)} from ${accountLabel(data.from.bank, data.from.account)}`
-        + ` to ${accountLabel(data.to.bank, data.to.account)} on bank A, bank B and the broker. Transfer ${data.id}.`);
+      const route = `${formatCents(data.amountCents)} from ${accountLabel(data.from.bank, data.from.account)}`
+        + ` to ${accountLabel(data.to.bank, data.to.account)}`;
+      if (mode === 'xa') {
+        showResult('transfer-result', `Committed${replayed}: ${route} on bank A, bank B and the broker. Transfer ${data.id}.`);
+      } else if (data.state === 'DONE') {
+        showResult('transfer-result', `${data.mode} done${replayed}: ${route}, in local transactions. Transfer ${data.id}.`);
+      } else {
+        showResult('transfer-result', `${data.mode} ${data.state.toLowerCase()}${replayed}: ${route} debited;`
+          + ` the credit follows once the relay has published its event. Transfer ${data.id}.`);
+      }
     } catch (e) {
       clear('transfer-result');
       showError('transfer-error', e);
@@ -426,6 +435,13 @@
     }
   }
 
+  /** Per mode: how many transfers let a reader see a half-done state, and for how long. */
+  function intermediateSummary(figures) {
+    return ['saga', 'tcc', 'outbox'].filter((m) => figures && figures[m])
+      .map((m) => `${m}: ${figures[m].exposed} seen half-done, p50 ${figures[m].p50Ms} ms, max ${figures[m].maxMs} ms`)
+      .join('; ');
+  }
+
   async function loadConsistency() {
     const status = $('consistency-status');
     try {
@@ -436,7 +452,8 @@
       status.title = `checked at ${report.checkedAt}`;
       $('consistency-checks').replaceChildren(...(report.invariants || []).map((inv) => {
         const failed = inv.status !== 'PASS';
-        const detail = failed ? ((inv.violations || []).join('; ') || inv.description) : undefined;
+        const detail = failed ? ((inv.violations || []).join('; ') || inv.description)
+          : inv.name === 'intermediate-states' ? intermediateSummary(inv.figures) : undefined;
         return el('li', { class: failed ? 'fail' : 'pass', title: inv.description, 'data-check': inv.name },
           el('span', { class: 'mono' }, inv.name), detail ? el('span', { class: 'detail' }, detail) : null);
       }));

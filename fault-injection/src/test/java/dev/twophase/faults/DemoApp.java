@@ -151,6 +151,8 @@ final class DemoApp implements AutoCloseable {
                 "--twophase.participants.jdbc.bank-b.password=" + TestServers.mysql().password(),
                 "--twophase.participants.jms.broker.url=" + c.brokerUrl(),
                 "--twophase.faults.enabled=true",
+                // A crashed Saga, TCC or outbox transfer is taken by recovery 2 s after its last change, not the default 10 s.
+                "--twophase.patterns.stale-after=2s",
                 "--management.endpoint.health.show-details=always",
                 "--logging.level.dev.twophase.demo.events.EventPublisher=DEBUG",
                 "--spring.main.banner-mode=off"));

@@ -116,7 +116,7 @@ class FaultInjectionIT {
     @Order(1)
     Stream<DynamicTest> crashAtEveryPointOfEveryParticipantInEveryFlow() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Flow flow : Flow.values()) {
+        for (Flow flow : Flow.XA_FLOWS) {
             for (String point : List.of("BEFORE_PREPARE", "AFTER_PREPARE", "BEFORE_COMMIT", "AFTER_COMMIT")) {
                 Outcome expected = point.endsWith("PREPARE") ? Outcome.ROLLED_BACK : Outcome.COMMITTED;
                 for (String participant : PARTICIPANTS) {
@@ -153,6 +153,49 @@ class FaultInjectionIT {
         // The first restart dies in its recovery scan; the second one finishes the job.
         crashScenario(name, List.of(Flow.TRANSFER), List.of("bank-b:BEFORE_COMMIT:HALT" + FLOW_TRANSACTIONS), Outcome.COMMITTED,
                 "bank-a:DURING_RECOVER:HALT");
+    }
+
+    /**
+     * The same matrix for the alternatives to XA: each Saga, TCC and outbox step is crashed (before or
+     * after its local commit, during a compensation, in the relay between its sends and its commit);
+     * after the restart the recovery timer, the relays and the consumers must bring the crashed transfer
+     * to its expected outcome with every invariant passing, including no transfer left unfinished and
+     * no money left frozen.
+     */
+    @TestFactory
+    @Order(5)
+    Stream<DynamicTest> crashEachPatternAtEachStep() {
+        return PatternCrash.SCENARIOS.stream().filter(s -> selected(s.name()))
+                .map(s -> dynamicTest(s.name(), () -> patternCrashScenario(s)));
+    }
+
+    void patternCrashScenario(PatternCrash.Scenario scenario) throws Exception {
+        String runId = "fi" + PID + "r" + runs.incrementAndGet();
+        app.disarm();
+        app.arm("pattern:" + scenario.point() + ":HALT");
+        Load load = Load.start(app, List.of(scenario.flow()), CLIENTS, runId);
+        boolean halted = app.awaitExit(Duration.ofSeconds(60));
+        List<Load.Result> results = load.stop();
+        if (!halted) {
+            app.disarm();
+            record(scenario.name(), scenario.expected(), "no crash", Double.NaN, false, results.size() + " requests, the fault never fired");
+            throw new AssertionError(scenario.name() + ": the application did not halt; " + results.size() + " requests sent");
+        }
+        PatternCrash crash = PatternCrash.find(app.logText());
+        long restartedAt = System.nanoTime();
+        app = config.start();
+        app.awaitRecovered(restartedAt, RECOVERY_TIMEOUT);
+        JsonNode report = awaitConsistent();
+        boolean consistent = report.path("consistent").asBoolean(false);
+        Outcome observed = crash.outcome(bankA, bankB);
+        double seconds = (System.nanoTime() - restartedAt) / 1e9;
+        boolean passed = observed == scenario.expected() && consistent;
+        record(scenario.name(), scenario.expected(), observed, seconds, passed, (consistent ? "" : "INCONSISTENT ")
+                + crash.describe(bankA, bankB) + " (" + results.size() + " requests, "
+                + results.stream().filter(r -> r.status() == -1).count() + " unanswered)");
+        assertThat(observed).as("%s: crashed transfer %s (%s)", scenario.name(), crash.gid(), crash.describe(bankA, bankB))
+                .isEqualTo(scenario.expected());
+        assertThat(consistent).as("%s: consistency report %s", scenario.name(), report).isTrue();
     }
 
     /**

@@ -69,7 +69,50 @@ enum Flow {
             return new Presence(-1, bankB.queryLong("SELECT COUNT(*) FROM purchase_order WHERE event_id = ?", eventId),
                     inbox(bankA, eventId));
         }
+    },
+
+    /** The transfer as a Saga, between existing accounts. */
+    SAGA_TRANSFER {
+        @Override
+        Request next(String runId, long n) {
+            return patternTransfer("saga", runId, n, false);
+        }
+    },
+
+    /** Saga transfers to an account that does not exist: each one's credit is refused and its debit compensated. */
+    SAGA_TRANSFER_REFUSED {
+        @Override
+        Request next(String runId, long n) {
+            return patternTransfer("saga", runId, n, true);
+        }
+    },
+
+    /** The transfer as a TCC, between existing accounts. */
+    TCC_TRANSFER {
+        @Override
+        Request next(String runId, long n) {
+            return patternTransfer("tcc", runId, n, false);
+        }
+    },
+
+    /** TCC transfers to an account that does not exist: each one's second try is refused and its first one cancelled. */
+    TCC_TRANSFER_REFUSED {
+        @Override
+        Request next(String runId, long n) {
+            return patternTransfer("tcc", runId, n, true);
+        }
+    },
+
+    /** The transfer through the outbox. */
+    OUTBOX_TRANSFER {
+        @Override
+        Request next(String runId, long n) {
+            return patternTransfer("outbox", runId, n, false);
+        }
     };
+
+    /** The three flows under XA, as the crash matrix runs them. */
+    static final java.util.List<Flow> XA_FLOWS = java.util.List.of(TRANSFER, LIKE, ORDER);
 
     /** One HTTP request of the flow. */
     record Request(String method, String path, String body) {
@@ -96,13 +139,27 @@ enum Flow {
 
     abstract Request next(String runId, long n);
 
-    abstract Presence presence(String eventId, String businessKey, DatabaseProbe bankA, DatabaseProbe bankB);
+    /** The XA flows' rows of one transaction; the pattern flows are settled from their log instead ({@link PatternCrash}). */
+    Presence presence(String eventId, String businessKey, DatabaseProbe bankA, DatabaseProbe bankB) {
+        throw new UnsupportedOperationException(this + " is settled from its transfer log, not by its event");
+    }
+
+    private static Request patternTransfer(String mode, String runId, long n, boolean unknownTarget) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        boolean aToB = r.nextBoolean();
+        String from = (aToB ? "A-" : "B-") + String.format("%04d", 1 + r.nextInt(10));
+        String to = (aToB ? "B-" : "A-") + (unknownTarget ? "9999" : String.format("%04d", 1 + r.nextInt(10)));
+        String body = "{\"from\":{\"bank\":\"" + from.charAt(0) + "\",\"account\":\"" + from + "\"},\"to\":{\"bank\":\""
+                + to.charAt(0) + "\",\"account\":\"" + to + "\"},\"amountCents\":" + (1 + r.nextInt(500))
+                + ",\"idempotencyKey\":\"" + runId + "-" + n + "\",\"mode\":\"" + mode + "\"}";
+        return new Request("POST", "/api/transfers", body);
+    }
 
     String eventType() {
         return switch (this) {
-            case TRANSFER -> "transfer";
             case LIKE -> "like";
             case ORDER -> "order";
+            default -> "transfer";
         };
     }
 

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  *
  * @param timeout how long a Saga or TCC may stay before its debit or reservation is settled; after it, recovery undoes it
  * @param recoveryInterval how often the recovery timer looks for transfers a crash or failure left unfinished
- * @param staleAfter how long an unfinished transfer's log must be unchanged before recovery takes it (a live request finishes well within it)
+ * @param staleAfter how long an unfinished transfer's log must be unchanged before recovery takes it: longer than a live
+ *        request can stall on a lock or a pool (a TCC still trying when recovery takes it is cancelled)
  * @param relayInterval how often each bank's outbox relay publishes waiting events
  * @param relayBatch events one relay transaction publishes at most
  * @param poolSize connections of each bank's plain (non-XA) pool
@@ -21,7 +22,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 public record PatternProperties(
         @DefaultValue("30s") Duration timeout,
         @DefaultValue("1s") Duration recoveryInterval,
-        @DefaultValue("2s") Duration staleAfter,
+        @DefaultValue("10s") Duration staleAfter,
         @DefaultValue("100ms") Duration relayInterval,
         @DefaultValue("100") int relayBatch,
         @DefaultValue("8") int poolSize,
@@ -30,7 +31,7 @@ public record PatternProperties(
     public PatternProperties {
         positive("timeout", timeout, "30s");
         positive("recovery-interval", recoveryInterval, "1s");
-        positive("stale-after", staleAfter, "2s");
+        positive("stale-after", staleAfter, "10s");
         positive("relay-interval", relayInterval, "100ms");
         if (relayBatch < 1) {
             throw new InvalidConfigurationPropertyValueException("twophase.patterns.relay-batch", relayBatch,

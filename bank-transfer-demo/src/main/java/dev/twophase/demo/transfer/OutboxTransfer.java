@@ -37,7 +37,8 @@ import dev.twophase.demo.patterns.PatternMode;
  *
  * <p>Recovery: the relay sends whatever is unpublished, again after a crash; the consumer skips what it
  * has seen. A log row left {@code SENT} whose credit has committed is set {@code DONE} by the
- * recovery timer.
+ * recovery timer; one still not credited after the timeout has its credit event published again
+ * (it may have gone to the dead-letter queue while the credited bank was down).
  */
 final class OutboxTransfer extends TransferPattern {
 
@@ -98,9 +99,22 @@ final class OutboxTransfer extends TransferPattern {
     /** Recovery: a row left {@code SENT} becomes {@code DONE} once its credit has committed; until then the events are on their way. */
     @Override
     PatternLog.Row drive(PatternLog.Row row) {
-        if (SENT.equals(row.state()) && credited(row)) {
+        if (!SENT.equals(row.state())) {
+            return row;
+        }
+        if (credited(row)) {
             log(row).transition(row.gid(), SENT, DONE, null, true, true, now());
             return reread(row);
+        }
+        if (now() > row.deadlineMs()) {
+            // Published but still not credited after the timeout: the message may have gone to the dead-letter queue
+            // (the credited bank was down through every redelivery). Publish it again; the inbox drops a second copy.
+            int again = db(row.from().bank()).jdbc().update(
+                    "UPDATE outbox_event SET published_at = NULL WHERE event_id = ? AND published_at IS NOT NULL", creditEventId(row));
+            if (again > 0) {
+                log.warn("Outbox transfer {} is not credited {} ms after it was debited; publishing its credit event again",
+                        row.gid(), now() - row.createdMs());
+            }
         }
         return row;
     }
@@ -135,6 +149,8 @@ final class OutboxTransfer extends TransferPattern {
                 return null;
             });
         } catch (DuplicateKeyException e) {
+            // The inbox row, the CREDIT ledger row or the transfer event's outbox row: each exists only if this event
+            // was consumed before, so any of them means a redelivery.
             log.info("Credit event {} of transfer {} was already consumed; acknowledging the redelivery", eventId, gid);
             return false;
         }

@@ -83,6 +83,16 @@ final class PatternLog {
         jdbc.update("UPDATE pattern_tx SET attempts = attempts + 1, updated_ms = ? WHERE gid = ? AND finished_ms IS NULL", now, gid);
     }
 
+    /** The XA transfer in this bank's registry that holds the key, if any (only bank A has XA transfers). */
+    Optional<String> xaTransferWithKey(String idempotencyKey) {
+        return first(jdbc.queryForList("SELECT id FROM transfer WHERE idempotency_key = ?", String.class, idempotencyKey));
+    }
+
+    /** Whether {@code e} is this table's idempotency key index refusing a second row, not any other unique index. */
+    static boolean isKeyCollision(org.springframework.dao.DuplicateKeyException e) {
+        return String.valueOf(e.getMostSpecificCause().getMessage()).toLowerCase(java.util.Locale.ROOT).contains("pattern_tx_key_unique");
+    }
+
     /** Unfinished rows not changed since {@code staleBefore}, oldest first: what a crash or a failure left behind. */
     List<Row> stale(long staleBefore, int limit) {
         JdbcTemplate limited = new JdbcTemplate(jdbc.getDataSource());

@@ -48,9 +48,17 @@ final class PatternRecovery extends PeriodicTask {
                         patternLog.attempted(row.gid(), TransferPattern.now());
                     }
                 } catch (TransferRejectedException e) {
-                    // Undone by its mode's rules (a timeout, a refused step): a final state, logged as such.
-                    finished++;
-                    log.info("Recovered {} transfer {}: {} -> undone ({})", row.mode(), row.gid(), row.state(), e.reason().slug());
+                    // Undone by its mode's rules (a timeout, a refused step) -- or refused on the way and not finished yet.
+                    PatternLog.Row after = patternLog.find(row.gid()).orElse(row);
+                    if (after.finished()) {
+                        finished++;
+                        log.info("Recovered {} transfer {}: {} -> {} ({})", row.mode(), row.gid(), row.state(), after.state(),
+                                e.reason().slug());
+                    } else {
+                        patternLog.attempted(row.gid(), TransferPattern.now());
+                        log.warn("Recovery of {} transfer {} in state {} was refused, will try again: {}", row.mode(), row.gid(),
+                                after.state(), e.getMessage());
+                    }
                 } catch (RuntimeException e) {
                     patternLog.attempted(row.gid(), TransferPattern.now());
                     log.warn("Recovery of {} transfer {} in state {} failed, will try again: {}", row.mode(), row.gid(), row.state(),

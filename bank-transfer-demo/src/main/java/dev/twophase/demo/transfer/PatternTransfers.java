@@ -17,6 +17,8 @@ import dev.twophase.demo.transfer.TransferRejectedException.Reason;
  */
 public class PatternTransfers {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PatternTransfers.class);
+
     /** The outcome of a request: the transfer as its log holds it, and whether it was a repeat. */
     public record Outcome(PatternTransfer transfer, boolean replayed) {
     }
@@ -44,10 +46,48 @@ public class PatternTransfers {
         try {
             return new Outcome(PatternTransfer.of(engine.start(request)), false);
         } catch (DuplicateKeyException e) {
-            // A concurrent request with the same key logged first.
-            return replay(request, mode).orElseThrow(() -> new IllegalStateException("idempotency key " + request.idempotencyKey()
-                    + " collided but no transfer log holds it", e));
+            if (PatternLog.isKeyCollision(e)) {
+                // A concurrent request with the same key logged first.
+                return replay(request, mode).orElseThrow(() -> new IllegalStateException("idempotency key " + request.idempotencyKey()
+                        + " collided but no transfer log holds it", e));
+            }
+            return inProgress(request, e);
+        } catch (TransferRejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return inProgress(request, e);
         }
+    }
+
+    /**
+     * A step failed unexpectedly (a database or the broker lost, a pool exhausted). If the transfer was
+     * logged, some of its local transactions may have committed, so "nothing changed" would be false:
+     * the answer is the log as it stands (202), and the recovery timer finishes or undoes it. If it
+     * was not logged, nothing ran, and the failure propagates as such.
+     */
+    private Outcome inProgress(TransferRequest request, RuntimeException failure) {
+        Optional<PatternLog.Row> logged;
+        try {
+            logged = findByKey(request.idempotencyKey());
+        } catch (RuntimeException unreadable) {
+            failure.addSuppressed(unreadable);
+            throw failure;
+        }
+        if (logged.isEmpty()) {
+            throw failure;
+        }
+        log.warn("Transfer {} failed in state {} and is left to recovery: {}", logged.get().gid(), logged.get().state(), failure.toString());
+        return new Outcome(PatternTransfer.of(logged.get()), false);
+    }
+
+    private Optional<PatternLog.Row> findByKey(String key) {
+        for (PatternLog patternLog : logs.values()) {
+            Optional<PatternLog.Row> row = patternLog.findByKey(key);
+            if (row.isPresent()) {
+                return row;
+            }
+        }
+        return Optional.empty();
     }
 
     /** The transfer with this id, from whichever bank's log holds it. */
@@ -74,6 +114,10 @@ public class PatternTransfers {
     }
 
     private Optional<Outcome> replay(TransferRequest request, PatternMode mode) {
+        logs.get(Bank.A).xaTransferWithKey(request.idempotencyKey()).ifPresent(id -> {
+            throw new TransferRejectedException(Reason.IDEMPOTENCY_KEY_REUSED, "Idempotency key '" + request.idempotencyKey()
+                    + "' was used for xa transfer " + id + "; use a new key for a new transfer.");
+        });
         for (PatternLog log : logs.values()) {
             Optional<PatternLog.Row> found = log.findByKey(request.idempotencyKey());
             if (found.isPresent()) {

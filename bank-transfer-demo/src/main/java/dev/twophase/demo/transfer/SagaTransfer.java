@@ -27,7 +27,9 @@ import dev.twophase.demo.patterns.PatternMode;
  * compensate), then {@code COMPENSATED}. A refused debit ends {@code REJECTED}: nothing ran.
  *
  * <p>Recovery: a transfer left {@code STARTED} goes forward while its timeout has not passed and is
- * compensated after (the barrier's null compensation stops a debit that arrives later). One left
+ * compensated after (the barrier's null compensation stops a debit that arrives later). A refused debit
+ * is compensated too, in case a concurrent driver's debit got through; it ends {@code REJECTED} when the
+ * compensation finds nothing debited. One left
  * {@code DEBITED} only goes forward: the credit either ran or will, and compensating the debit then
  * could pay the money twice. One left {@code COMPENSATING} finishes its compensation.
  */
@@ -105,8 +107,10 @@ final class SagaTransfer extends TransferPattern {
                 return null;
             });
         } catch (TransferRejectedException e) {
-            // Nothing ran, nothing to undo.
-            move(row, REJECTED, e.reason().slug(), false, true);
+            // Our debit rolled back, but a concurrent driver of the same transfer (the recovery timer while this
+            // thread waited on a lock) may still debit: compensate under the barrier, whose null compensation
+            // fences that debit out or refunds it. compensate() records REJECTED when nothing had been debited.
+            move(row, COMPENSATING, e.reason().slug(), false, false);
             throw e;
         }
         faults.reach("saga.debit.after-commit", row.gid());
@@ -135,7 +139,7 @@ final class SagaTransfer extends TransferPattern {
     }
 
     private PatternLog.Row compensate(PatternLog.Row row) {
-        db(row.from().bank()).step(row.gid(), "debit", Op.COMPENSATE, jdbc -> {
+        BranchBarrier.Result<Object> result = db(row.from().bank()).step(row.gid(), "debit", Op.COMPENSATE, jdbc -> {
             var ledger = ledger(row.from().bank());
             if (!ledger.credit(row.from().account(), row.amountCents())) {
                 throw new IllegalStateException("account " + row.from() + " vanished while compensating transfer " + row.gid());
@@ -145,6 +149,15 @@ final class SagaTransfer extends TransferPattern {
             return null;
         });
         faults.reach("saga.compensate.after-commit", row.gid());
-        return move(row, COMPENSATED, null, false, true);
+        // A refused debit that never ran (null compensation) changed nothing: REJECTED, not COMPENSATED.
+        boolean nothingDebited = result.outcome() == BranchBarrier.Outcome.NULL_COMPENSATION
+                || result.outcome() == BranchBarrier.Outcome.DUPLICATE && !debited(row);
+        return move(row, nothingDebited && row.failure() != null ? REJECTED : COMPENSATED, null, false, true);
+    }
+
+    private boolean debited(PatternLog.Row row) {
+        Integer n = db(row.from().bank()).jdbc().queryForObject(
+                "SELECT COUNT(*) FROM ledger_entry WHERE transfer_id = ? AND direction = 'DEBIT'", Integer.class, row.gid());
+        return n != null && n > 0;
     }
 }

@@ -22,11 +22,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 class TransferConfiguration {
 
     @Bean
-    TransferService transferService(List<BankLedger> ledgers, @Qualifier("bank-a") JdbcTemplate bankA,
+    TransferService transferService(List<BankLedger> ledgers, @Qualifier("bank-a") JdbcTemplate bankA, @Qualifier("bank-b") JdbcTemplate bankB,
             EventPublisher events, PlatformTransactionManager transactionManager, ObjectProvider<MeterRegistry> meters) {
         Map<Bank, BankLedger> banks = new EnumMap<>(Bank.class);
         ledgers.forEach(l -> banks.put(l.bank(), l));
-        return new TransferService(banks, new TransferRegistry(bankA), new TransferEvents(events),
+        return new TransferService(banks, new TransferRegistry(bankA, bankB), new TransferEvents(events),
                 new FlowTransactions(transactionManager, List.of(TransferRejectedException.class),
                         FlowTransactions.retryCounter(meters.getIfAvailable(), "transfer")));
     }

@@ -177,7 +177,7 @@ abstract class TransferPattern {
             return new TransferRejectedException(Reason.UNKNOWN_ACCOUNT, "Account " + r.from() + " or " + r.to() + " does not exist." + what);
         }
         return new TransferRejectedException(TIMED_OUT, "Transfer " + r.gid() + " did not finish within the " + r.mode()
-                + " timeout and was undone." + what);
+                + " timeout, or stalled until recovery took it, and was undone." + what);
     }
 
     /** A Saga or TCC that ran past its timeout before its debit or reservation and was undone. */

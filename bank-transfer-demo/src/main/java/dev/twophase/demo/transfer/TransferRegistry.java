@@ -20,9 +20,32 @@ class TransferRegistry {
     private static final String COLUMNS = "id, idempotency_key, from_bank, from_account, to_bank, to_account, amount_cents, created_at";
 
     private final JdbcTemplate jdbc;
+    private final List<JdbcTemplate> patternLogs;
 
-    TransferRegistry(JdbcTemplate bankA) {
+    TransferRegistry(JdbcTemplate bankA, JdbcTemplate bankB) {
         this.jdbc = bankA;
+        this.patternLogs = List.of(bankA, bankB);
+    }
+
+    /**
+     * The Saga, TCC or outbox transfer that already holds this idempotency key, if any: a key is one
+     * transfer whatever its mode. (Checked before the insert, not by one unique index across both
+     * tables: two requests with the same key in different modes at the very same moment can still both run.)
+     */
+    Optional<String> patternTransferWithKey(String key) {
+        for (JdbcTemplate log : patternLogs) {
+            List<String> ids = log.queryForList("SELECT gid FROM pattern_tx WHERE flow = 'transfer' AND idempotency_key = ?",
+                    String.class, key);
+            if (!ids.isEmpty()) {
+                return Optional.of(ids.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The XA transfer that holds this idempotency key, if any. */
+    Optional<String> idWithKey(String key) {
+        return first(jdbc.queryForList("SELECT id FROM transfer WHERE idempotency_key = ?", String.class, key));
     }
 
     /**

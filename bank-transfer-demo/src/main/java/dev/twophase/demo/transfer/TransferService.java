@@ -95,6 +95,10 @@ public class TransferService {
         // any account, and transfer() replays the first result in a new transaction.
         Transfer transfer = new Transfer(UUID.randomUUID().toString(), request.idempotencyKey(), request.from(), request.to(),
                 request.amountCents(), Instant.now().truncatedTo(ChronoUnit.MICROS));
+        registry.patternTransferWithKey(request.idempotencyKey()).ifPresent(gid -> {
+            throw new TransferRejectedException(Reason.IDEMPOTENCY_KEY_REUSED, "Idempotency key '" + request.idempotencyKey()
+                    + "' was used for transfer " + gid + " in another mode; use a new key for a new transfer.");
+        });
         String eventId = EventPublisher.newEventId();
         registry.insert(transfer, request.fingerprint(), eventId);
         String id = transfer.id();

@@ -83,6 +83,72 @@ class PatternTransferIT extends RealParticipantsTest {
     }
 
     @Test
+    void aSagaWhoseDebitIsRefusedIsRejectedAfterFencingOutALateDebit() {
+        Api api = new Api(port);
+        long before = balance(bankB, "B-0010");
+        String key = key();
+
+        Api.Response r = api.transfer("saga", "B", "B-0010", "A", "A-0010", before + 1, key);
+
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.body().get("type").asText()).isEqualTo("/problems/insufficient-funds");
+        assertThat(r.body().get("detail").asText()).contains("Nothing was changed");
+        String gid = bankA.queryString("SELECT gid FROM pattern_tx WHERE idempotency_key = '" + key + "'");
+        assertThat(bankA.queryString("SELECT state FROM pattern_tx WHERE gid = '" + gid + "'")).isEqualTo("REJECTED");
+        assertThat(bankB.queryLong("SELECT COUNT(*) FROM branch_barrier WHERE gid = ? AND op IN ('action', 'compensate')", gid))
+                .as("the null compensation's rows: a debit arriving from a concurrent driver now does nothing").isEqualTo(2);
+        assertThat(bankB.queryLong("SELECT COUNT(*) FROM ledger_entry WHERE transfer_id = ?", gid)).isZero();
+        assertThat(balance(bankB, "B-0010")).isEqualTo(before);
+    }
+
+    @Test
+    void aKeyIsOneTransferWhateverItsMode() {
+        Api api = new Api(port);
+        String xaKey = key();
+        String sagaKey = key();
+        assertThat(api.transfer("A", "A-0003", "B", "B-0003", 5, xaKey).status()).isEqualTo(201);
+        assertThat(api.transfer("saga", "A", "A-0003", "B", "B-0003", 5, sagaKey).status()).isEqualTo(201);
+
+        Api.Response sagaWithXaKey = api.transfer("saga", "A", "A-0003", "B", "B-0003", 5, xaKey);
+        Api.Response xaWithSagaKey = api.transfer("A", "A-0003", "B", "B-0003", 5, sagaKey);
+
+        assertThat(sagaWithXaKey.status()).isEqualTo(422);
+        assertThat(sagaWithXaKey.body().get("type").asText()).isEqualTo("/problems/idempotency-key-reused");
+        assertThat(xaWithSagaKey.status()).isEqualTo(422);
+        assertThat(xaWithSagaKey.body().get("type").asText()).isEqualTo("/problems/idempotency-key-reused");
+        assertThat(bankA.queryLong("SELECT COUNT(*) FROM pattern_tx WHERE idempotency_key IN (?, ?)", xaKey, sagaKey)).isOne();
+        assertThat(bankA.queryLong("SELECT COUNT(*) FROM transfer WHERE idempotency_key IN (?, ?)", xaKey, sagaKey)).isOne();
+    }
+
+    @Test
+    void anOutboxCreditLostAfterItsPublishIsPublishedAgainAfterTheTimeout() {
+        long a = balance(bankA, "A-0002");
+        long b = balance(bankB, "B-0009");
+        String gid = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+        String creditId = UUID.nameUUIDFromBytes(("credit:" + gid).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        long createdMs = System.currentTimeMillis() - 60_000;
+        // Debited and published long ago, but the message never produced a credit (it went to the dead-letter queue).
+        bankA.execute("UPDATE account SET balance_cents = balance_cents - 40 WHERE id = 'A-0002'");
+        bankA.execute("INSERT INTO ledger_entry (transfer_id, account_id, direction, amount_cents) VALUES ('" + gid + "', 'A-0002', 'DEBIT', 40)");
+        bankA.execute("INSERT INTO outbox_event (event_id, destination, event_type, business_key, payload, published_at) VALUES ('"
+                + creditId + "', 'transfer-credits', 'transfer-credit', '" + gid + "', '{\"schema\":\"twophase.transfer-credit.v1\","
+                + "\"eventId\":\"" + creditId + "\",\"eventType\":\"transfer-credit\",\"businessKey\":\"" + gid + "\",\"transferId\":\""
+                + gid + "\",\"transferEventId\":\"" + eventId + "\",\"amountCents\":40,\"createdMs\":" + createdMs
+                + ",\"from\":{\"bank\":\"A\",\"account\":\"A-0002\"},\"to\":{\"bank\":\"B\",\"account\":\"B-0009\"}}', CURRENT_TIMESTAMP)");
+        bankA.execute("INSERT INTO pattern_tx (gid, mode, flow, state, idempotency_key, request_fingerprint, from_bank, from_account,"
+                + " to_bank, to_account, amount_cents, event_id, created_ms, updated_ms, deadline_ms, exposed_ms) VALUES ('" + gid
+                + "', 'OUTBOX', 'transfer', 'SENT', 'lost-" + gid + "', 'x', 'A', 'A-0002', 'B', 'B-0009', 40, '" + eventId + "', "
+                + createdMs + ", " + createdMs + ", " + (createdMs + 3000) + ", " + createdMs + ")");
+
+        awaitState(bankA, gid, "DONE");
+        awaitConsistent();
+        assertThat(balance(bankA, "A-0002")).isEqualTo(a - 40);
+        assertThat(balance(bankB, "B-0009")).isEqualTo(b + 40);
+        assertThat(inboxCountFor(gid)).isOne();
+    }
+
+    @Test
     void aTccWhoseTryIsRefusedCancelsAndReleasesWhatItFroze() {
         Api api = new Api(port);
         long before = balance(bankB, "B-0003");
