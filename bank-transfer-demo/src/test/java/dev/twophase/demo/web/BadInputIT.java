@@ -165,6 +165,18 @@ class BadInputIT extends RealParticipantsTest {
                 c("from null", Case.json("POST", "/api/transfers", String.format(TRANSFER, "10")
                         .replace("{\"bank\":\"A\",\"account\":\"A-0001\"}", "null")).answers(400, "invalid-request")),
                 c("every field missing", Case.json("POST", "/api/transfers", "{}").answers(400, "invalid-request")),
+                // ---- the mode
+                c("mode 2pc", Case.json("POST", "/api/transfers", String.format(TRANSFER, "10").replace("{\"from\"", "{\"mode\":\"2pc\",\"from\""))
+                        .answers(400, "invalid-mode")),
+                c("mode empty", Case.json("POST", "/api/transfers", String.format(TRANSFER, "10").replace("{\"from\"", "{\"mode\":\"\",\"from\""))
+                        .answers(400, "invalid-mode")),
+                c("mode a number", Case.json("POST", "/api/transfers", String.format(TRANSFER, "10").replace("{\"from\"", "{\"mode\":1,\"from\""))
+                        .answers(400, "malformed-request")),
+                c("saga without a key", Case.json("POST", "/api/transfers", String.format(TRANSFER, "10")
+                        .replace(",\"idempotencyKey\":\"bad-input-1\"", ",\"mode\":\"saga\"")).answers(400, "invalid-idempotency-key")),
+                c("tcc to the same account", Case.json("POST", "/api/transfers", String.format(TRANSFER, "10")
+                        .replace("\"B-0001\"", "\"A-0001\"").replace("\"bank\":\"B\"", "\"bank\":\"A\"").replace("{\"from\"", "{\"mode\":\"tcc\",\"from\""))
+                        .answers(422, "same-account")),
                 // ---- the idempotency key
                 c("key a number", Case.json("POST", "/api/transfers", String.format(TRANSFER, "10").replace("\"bad-input-1\"", "7"))
                         .answers(400, "malformed-request")),
@@ -366,7 +378,7 @@ class BadInputIT extends RealParticipantsTest {
     private Map<String, String> state() throws Exception {
         Map<String, String> state = new TreeMap<>();
         for (String table : new String[] { "account", "ledger_entry", "transfer", "user_like", "like_action",
-                "purchase_order", "inbox_event" }) {
+                "purchase_order", "inbox_event", "pattern_tx", "outbox_event", "branch_barrier" }) {
             state.put("bank-a " + table, String.valueOf(rows(bankA, table)));
             state.put("bank-b " + table, String.valueOf(rows(bankB, table)));
         }
