@@ -43,7 +43,7 @@ class JsonBodyErrorsTest {
             amount as a fraction     | "amountCents":10      | "amountCents":10.5  | amountCents must be a whole number of cents
             amount as text           | "amountCents":10      | "amountCents":"10"  | amountCents must be a whole number of cents
             amount beyond a long     | "amountCents":10      | "amountCents":99999999999999999999 | amountCents must be a whole number of cents
-            unknown field            | "amountCents":10      | "amountCents":10,"memo":"x" | memo is not a field of this request; the fields are amountCents, from, idempotencyKey, to
+            unknown field            | "amountCents":10      | "amountCents":10,"memo":"x" | memo is not a field of this request; the fields are amountCents, from, idempotencyKey, mode, to
             a field twice            | "amountCents":10      | "amountCents":10,"amountCents":11 | The field amountCents appears more than once
             """)
     void refusesAndSaysWhyInTheApisWords(String name, String from, String to, String expected) {

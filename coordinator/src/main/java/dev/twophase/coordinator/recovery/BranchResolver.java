@@ -271,40 +271,83 @@ public final class BranchResolver {
                 + " process: presumed abort");
     }
 
-    private void complete(String participant, XAResource xa, Xid xid, boolean commit, String reason, boolean fromBefore,
-            Tally tally) {
-        String verb = commit ? "commit" : "roll back";
-        String text = XidText.of(xid);
+    /** What a commit or rollback of one in-doubt branch came to, as {@link #finish} reads the participant's answer. */
+    enum Answer {
+        /** The participant did it. */
+        DONE,
+        /** The branch was gone, or already rolled back when asked to roll back: someone finished it before. */
+        ALREADY_DONE,
+        /** A heuristic outcome (or a rollback when asked to commit): record it. The branch was told to forget it, unless a hazard. */
+        HEURISTIC,
+        /** A heuristic hazard: the outcome is unknown and the branch stays; record it and try again. */
+        HEURISTIC_HAZARD,
+        /** Any other failure: try again. */
+        FAILED
+    }
+
+    /** An {@link Answer} with the XA error code behind it (0 for none) and the failure's description. */
+    record Finished(Answer answer, int code, String error) {
+    }
+
+    /**
+     * Commits or rolls back one in-doubt branch and classifies the participant's answer, the same way
+     * for recovery and for a takeover. A heuristic outcome other than a hazard is forgotten here
+     * (the caller records it).
+     */
+    static Finished finish(String participant, XAResource xa, Xid xid, boolean commit) {
         try {
             if (commit) {
                 xa.commit(xid, false);
             } else {
                 xa.rollback(xid);
             }
-            log.info("Recovery {} {} branch {}: {}", commit ? "committed" : "rolled back", participant, text, reason);
-            tally.done(commit);
+            return new Finished(Answer.DONE, 0, null);
         } catch (XAException e) {
             int code = e.errorCode;
             if (code == XAException.XAER_NOTA || code == XAException.XAER_INVAL || !commit && XaCodes.isRollback(code)) {
-                log.info("Recovery found {} branch {} already completed ({}) when it was to {} it: {}", participant, text,
-                        XaCodes.name(code), verb, reason);
-                tally.done(commit);
-            } else if (XaCodes.isHeuristic(code) || XaCodes.isRollback(code)) {
-                // Recorded once per branch: a hazard is retried, and a branch whose forget failed is shown again.
-                if (tally.firstTime(xid, "heuristic")) {
-                    record(participant, xid, commit, code, reason);
-                    tally.heuristic++;
-                }
-                if (code == XAException.XA_HEURHAZ) {
-                    tally.retry(text, fromBefore, "heuristic hazard on " + verb + "; retrying");
-                } else if (XaCodes.isHeuristic(code)) {
+                return new Finished(Answer.ALREADY_DONE, code, XaCodes.name(code));
+            }
+            if (code == XAException.XA_HEURHAZ) {
+                return new Finished(Answer.HEURISTIC_HAZARD, code, XaCodes.describe(e));
+            }
+            if (XaCodes.isHeuristic(code) || XaCodes.isRollback(code)) {
+                if (XaCodes.isHeuristic(code)) {
                     forget(participant, xa, xid);
                 }
-            } else {
-                retry(participant, xid, verb, XaCodes.describe(e), code, fromBefore, tally);
+                return new Finished(Answer.HEURISTIC, code, XaCodes.describe(e));
             }
+            return new Finished(Answer.FAILED, code, XaCodes.describe(e));
         } catch (RuntimeException e) {
-            retry(participant, xid, verb, e.toString(), 0, fromBefore, tally);
+            return new Finished(Answer.FAILED, 0, e.toString());
+        }
+    }
+
+    private void complete(String participant, XAResource xa, Xid xid, boolean commit, String reason, boolean fromBefore,
+            Tally tally) {
+        String verb = commit ? "commit" : "roll back";
+        String text = XidText.of(xid);
+        Finished finished = finish(participant, xa, xid, commit);
+        switch (finished.answer()) {
+            case DONE -> {
+                log.info("Recovery {} {} branch {}: {}", commit ? "committed" : "rolled back", participant, text, reason);
+                tally.done(commit);
+            }
+            case ALREADY_DONE -> {
+                log.info("Recovery found {} branch {} already completed ({}) when it was to {} it: {}", participant, text,
+                        finished.error(), verb, reason);
+                tally.done(commit);
+            }
+            case HEURISTIC, HEURISTIC_HAZARD -> {
+                // Recorded once per branch: a hazard is retried, and a branch whose forget failed is shown again.
+                if (tally.firstTime(xid, "heuristic")) {
+                    record(participant, xid, commit, finished.code(), reason);
+                    tally.heuristic++;
+                }
+                if (finished.answer() == Answer.HEURISTIC_HAZARD) {
+                    tally.retry(text, fromBefore, "heuristic hazard on " + verb + "; retrying");
+                }
+            }
+            case FAILED -> retry(participant, xid, verb, finished.error(), finished.code(), fromBefore, tally);
         }
     }
 

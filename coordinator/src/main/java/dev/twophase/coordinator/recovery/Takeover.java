@@ -437,35 +437,28 @@ public final class Takeover implements SmartLifecycle {
             boolean toCommit = commit.contains(gtrid);
             String reason = toCommit ? "the log of " + tmName + " holds the commit decision"
                     : "no commit decision in the log of " + tmName + ": presumed abort";
-            try {
-                if (toCommit) {
-                    xa.commit(xid, false);
-                    tally.committed++;
-                } else {
-                    xa.rollback(xid);
-                    tally.rolledBack++;
-                }
-                log.info("Takeover {} {} branch {}: {}", toCommit ? "committed" : "rolled back", participant, text, reason);
-            } catch (XAException e) {
-                int code = e.errorCode;
-                if (code == XAException.XAER_NOTA || code == XAException.XAER_INVAL || !toCommit && XaCodes.isRollback(code)) {
-                    log.info("Takeover found {} branch {} already completed ({})", participant, text, XaCodes.name(code));
-                } else if (XaCodes.isHeuristic(code) || XaCodes.isRollback(code)) {
-                    heuristics.record(participant, xid, toCommit ? Decision.COMMIT : Decision.ROLLBACK,
-                            Observed.ofXaErrorCode(code), "takeover " + (toCommit ? "commit" : "rollback") + " returned "
-                                    + XaCodes.name(code) + " (" + reason + ")");
-                    tally.heuristic++;
-                    if (code == XAException.XA_HEURHAZ) {
-                        tally.left.add(participant + " branch " + text + ": heuristic hazard");
-                    } else if (XaCodes.isHeuristic(code)) {
-                        BranchResolver.forget(participant, xa, xid);
+            BranchResolver.Finished finished = BranchResolver.finish(participant, xa, xid, toCommit);
+            switch (finished.answer()) {
+                case DONE -> {
+                    if (toCommit) {
+                        tally.committed++;
+                    } else {
+                        tally.rolledBack++;
                     }
-                } else {
-                    tally.left.add(participant + " branch " + text + ": " + (toCommit ? "commit" : "rollback") + " failed with "
-                            + XaCodes.describe(e));
+                    log.info("Takeover {} {} branch {}: {}", toCommit ? "committed" : "rolled back", participant, text, reason);
                 }
-            } catch (RuntimeException e) {
-                tally.left.add(participant + " branch " + text + ": " + e);
+                case ALREADY_DONE -> log.info("Takeover found {} branch {} already completed ({})", participant, text, finished.error());
+                case HEURISTIC, HEURISTIC_HAZARD -> {
+                    heuristics.record(participant, xid, toCommit ? Decision.COMMIT : Decision.ROLLBACK,
+                            Observed.ofXaErrorCode(finished.code()), "takeover " + (toCommit ? "commit" : "rollback") + " returned "
+                                    + XaCodes.name(finished.code()) + " (" + reason + ")");
+                    tally.heuristic++;
+                    if (finished.answer() == BranchResolver.Answer.HEURISTIC_HAZARD) {
+                        tally.left.add(participant + " branch " + text + ": heuristic hazard");
+                    }
+                }
+                case FAILED -> tally.left.add(participant + " branch " + text + ": " + (toCommit ? "commit" : "rollback") + " failed with "
+                        + finished.error());
             }
         }
         return true;
