@@ -288,6 +288,7 @@
       } else {
         showResult('transfer-result', `${data.mode} ${data.state.toLowerCase()}${replayed}: ${route} debited;`
           + ` the credit follows once the relay has published its event. Transfer ${data.id}.`);
+        followUntilSettled(data.id, route);
       }
     } catch (e) {
       clear('transfer-result');
@@ -296,6 +297,28 @@
       button.disabled = false;
     }
     await refreshAll();
+  }
+
+  /**
+   * An outbox transfer is answered before its credit: watch its log (up to 15 s) and show the
+   * balances again once it is settled, so the page does not stay on the debited-only state.
+   */
+  async function followUntilSettled(id, route) {
+    for (let i = 0; i < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      try {
+        const { data } = await api('GET', `/api/transfers/${encodeURIComponent(id)}`);
+        if (data.finishedAt) {
+          if ($('transfer-result').textContent.includes(id)) {
+            showResult('transfer-result', `${data.mode} ${data.state.toLowerCase()}: ${route}, credited. Transfer ${id}.`);
+          }
+          await refreshAll();
+          return;
+        }
+      } catch (e) {
+        return; // the next action or reload shows the state; nothing to report here
+      }
+    }
   }
 
   // ---------------------------------------------------------------- 2. articles

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -125,6 +126,24 @@ class WebPageBrowserIT {
         assertThat(byId("transfer-error").isDisplayed()).isFalse();
         await().until(d -> consistent());
         screenshot("after");
+    }
+
+    @Test
+    void aSagaATccAndAnOutboxTransferFromThePageMoveTheMoneyAndShowTheirIntermediateStates() throws IOException {
+        long a = cents("balance-A-0003");
+        long b = cents("balance-B-0003");
+
+        for (String mode : List.of("saga", "tcc", "outbox")) {
+            new Select(byId("transfer-mode")).selectByValue(mode);
+            transfer("A:A-0003", "B:B-0003", "1.00");
+            await().until(d -> byId("transfer-result").isDisplayed() && byId("transfer-result").getText().startsWith(mode.toUpperCase()));
+        }
+
+        await().until(d -> cents("balance-A-0003") == a - 300 && cents("balance-B-0003") == b + 300);
+        await().until(d -> consistent());
+        String window = browser.findElement(By.cssSelector("[data-check='intermediate-states']")).getText();
+        assertThat(window).contains("saga: ").contains("tcc: ").contains("outbox: ").contains("seen half-done");
+        screenshot("patterns");
     }
 
     @Test
