@@ -72,44 +72,28 @@ enum Flow {
     },
 
     /** The transfer as a Saga, between existing accounts. */
-    SAGA_TRANSFER {
-        @Override
-        Request next(String runId, long n) {
-            return patternTransfer("saga", runId, n, false);
-        }
-    },
-
+    SAGA_TRANSFER("saga", false),
     /** Saga transfers to an account that does not exist: each one's credit is refused and its debit compensated. */
-    SAGA_TRANSFER_REFUSED {
-        @Override
-        Request next(String runId, long n) {
-            return patternTransfer("saga", runId, n, true);
-        }
-    },
-
+    SAGA_TRANSFER_REFUSED("saga", true),
     /** The transfer as a TCC, between existing accounts. */
-    TCC_TRANSFER {
-        @Override
-        Request next(String runId, long n) {
-            return patternTransfer("tcc", runId, n, false);
-        }
-    },
-
+    TCC_TRANSFER("tcc", false),
     /** TCC transfers to an account that does not exist: each one's second try is refused and its first one cancelled. */
-    TCC_TRANSFER_REFUSED {
-        @Override
-        Request next(String runId, long n) {
-            return patternTransfer("tcc", runId, n, true);
-        }
-    },
-
+    TCC_TRANSFER_REFUSED("tcc", true),
     /** The transfer through the outbox. */
-    OUTBOX_TRANSFER {
-        @Override
-        Request next(String runId, long n) {
-            return patternTransfer("outbox", runId, n, false);
-        }
-    };
+    OUTBOX_TRANSFER("outbox", false);
+
+    /** The pattern flows' {@code mode}, or {@code null} for the XA flows, which override {@link #next}. */
+    private final String mode;
+    private final boolean unknownTarget;
+
+    Flow() {
+        this(null, false);
+    }
+
+    Flow(String mode, boolean unknownTarget) {
+        this.mode = mode;
+        this.unknownTarget = unknownTarget;
+    }
 
     /** The three flows under XA, as the crash matrix runs them. */
     static final java.util.List<Flow> XA_FLOWS = java.util.List.of(TRANSFER, LIKE, ORDER);
@@ -137,7 +121,10 @@ enum Flow {
         }
     }
 
-    abstract Request next(String runId, long n);
+    /** The next request of this flow; the XA flows override it, the pattern flows send a transfer in their mode. */
+    Request next(String runId, long n) {
+        return patternTransfer(mode, runId, n, unknownTarget);
+    }
 
     /** The XA flows' rows of one transaction; the pattern flows are settled from their log instead ({@link PatternCrash}). */
     Presence presence(String eventId, String businessKey, DatabaseProbe bankA, DatabaseProbe bankB) {

@@ -57,8 +57,11 @@ public class ConsistencyChecker {
             brokerError = e.getMessage();
         }
         try {
-            List<InvariantResult> results = List.of(moneyConserved(), ledgersMatch(), likesMatch(), stockConserved(),
-                    eventsExactlyOnce(broker), nothingPrepared(broker, brokerError), patternsSettled(), intermediateStates());
+            // Read once: four invariants look at the Saga, TCC and outbox transfer logs.
+            List<PatternRow> patterns = patternRows();
+            List<InvariantResult> results = List.of(moneyConserved(), ledgersMatch(patterns), likesMatch(), stockConserved(),
+                    eventsExactlyOnce(broker, patterns), nothingPrepared(broker, brokerError), patternsSettled(patterns),
+                    intermediateStates(patterns));
             return new ConsistencyReport(results.stream().allMatch(InvariantResult::passed), Instant.now(), results);
         } finally {
             closeQuietly(broker);
@@ -95,7 +98,7 @@ public class ConsistencyChecker {
                 violations);
     }
 
-    InvariantResult ledgersMatch() {
+    InvariantResult ledgersMatch(List<PatternRow> patterns) {
         List<String> violations = new ArrayList<>();
         int accounts = 0;
         for (var bank : List.of(Map.entry("A", a), Map.entry("B", b))) {
@@ -131,7 +134,7 @@ public class ConsistencyChecker {
             expectRows(id, "XA", debits, credits, refunds, 1, 1, 0, violations);
         }
         Set<String> known = new HashSet<>(transfers);
-        for (PatternRow t : patternRows()) {
+        for (PatternRow t : patterns) {
             known.add(t.gid());
             switch (t.state()) {
                 case "DONE" -> expectRows(t.gid(), t.mode(), debits, credits, refunds, 1, 1, 0, violations);
@@ -218,10 +221,10 @@ public class ConsistencyChecker {
                 figures("products", skus.size(), "stock", stock[0], "ordered", stock[1]), violations);
     }
 
-    InvariantResult eventsExactlyOnce(BrokerInspector broker) {
+    InvariantResult eventsExactlyOnce(BrokerInspector broker, List<PatternRow> patterns) {
         Map<String, Set<String>> committed = new LinkedHashMap<>();
         Set<String> transferEvents = new HashSet<>(a.queryForList("SELECT event_id FROM transfer WHERE event_id IS NOT NULL", String.class));
-        patternRows().stream().filter(t -> t.state().equals("DONE")).forEach(t -> transferEvents.add(t.eventId()));
+        patterns.stream().filter(t -> t.state().equals("DONE")).forEach(t -> transferEvents.add(t.eventId()));
         committed.put("transfer", transferEvents);
         committed.put("like", new HashSet<>(b.queryForList("SELECT event_id FROM like_action", String.class)));
         committed.put("order", new HashSet<>(b.queryForList("SELECT event_id FROM purchase_order", String.class)));
@@ -261,7 +264,7 @@ public class ConsistencyChecker {
                         : depth + " event(s) still queued on '" + queue + "', not yet consumed");
             }
         });
-        creditEvents(figures, violations);
+        creditEvents(patterns, figures, violations);
         if (transfersWithoutEvent > 0) {
             violations.add(transfersWithoutEvent + " transfer(s) without an event id");
         }
@@ -362,7 +365,7 @@ public class ConsistencyChecker {
     }
 
     /** Each outbox transfer's credit event consumed exactly once, in either bank's inbox. */
-    private void creditEvents(Map<String, Object> figures, List<String> violations) {
+    private void creditEvents(List<PatternRow> patterns, Map<String, Object> figures, List<String> violations) {
         Map<String, Long> consumed = new HashMap<>();
         for (JdbcTemplate bank : List.of(a, b)) {
             bank.query("SELECT business_key, COUNT(*) FROM inbox_event WHERE event_type = ? GROUP BY business_key", rs -> {
@@ -370,7 +373,7 @@ public class ConsistencyChecker {
             }, CREDIT_EVENT);
         }
         long outbox = 0;
-        for (PatternRow t : patternRows()) {
+        for (PatternRow t : patterns) {
             if (t.mode().equals("OUTBOX") && t.state().equals("DONE")) {
                 outbox++;
                 long n = consumed.getOrDefault(t.gid(), 0L);
@@ -384,13 +387,13 @@ public class ConsistencyChecker {
     }
 
     /** No Saga, TCC or outbox transfer left unfinished, no money left frozen, no event left in an outbox. */
-    InvariantResult patternsSettled() {
+    InvariantResult patternsSettled(List<PatternRow> patterns) {
         List<String> violations = new ArrayList<>();
         Map<String, Object> figures = new LinkedHashMap<>();
         Map<String, Map<String, Integer>> byMode = new LinkedHashMap<>();
         MODES.forEach(m -> byMode.put(m, new java.util.TreeMap<>()));
         int unfinished = 0;
-        for (PatternRow t : patternRows()) {
+        for (PatternRow t : patterns) {
             byMode.computeIfAbsent(t.mode(), m -> new java.util.TreeMap<>()).merge(t.state(), 1, Integer::sum);
             if (t.finishedMs() == null) {
                 unfinished++;
@@ -427,11 +430,11 @@ public class ConsistencyChecker {
      * TCC: confirmed on one side, not the other, with the amount frozen before; outbox: debited, credit
      * on its way) and for how long, from the log's timestamps. A measurement: it always passes.
      */
-    InvariantResult intermediateStates() {
+    InvariantResult intermediateStates(List<PatternRow> patterns) {
         Map<String, Object> figures = new LinkedHashMap<>();
         Map<String, List<Long>> windows = new LinkedHashMap<>();
         MODES.forEach(m -> windows.put(m, new ArrayList<>()));
-        for (PatternRow t : patternRows()) {
+        for (PatternRow t : patterns) {
             if (t.exposedMs() != null && t.finishedMs() != null) {
                 windows.computeIfAbsent(t.mode(), m -> new ArrayList<>()).add(Math.max(0, t.finishedMs() - t.exposedMs()));
             }

@@ -1,7 +1,6 @@
 package dev.twophase.demo.patterns;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,17 +15,11 @@ public final class OutboxRelays extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelays.class);
 
     private final List<OutboxRelay> relays;
-    private final AtomicLong published = new AtomicLong();
     private volatile long failuresInARow;
 
     public OutboxRelays(List<OutboxRelay> relays, java.time.Duration interval) {
         super("outbox-relay", interval);
         this.relays = List.copyOf(relays);
-    }
-
-    /** Events published since start. */
-    public long published() {
-        return published.get();
     }
 
     /** Publishes every waiting event now, on the caller's thread (tests; the timer does it on its own). */
@@ -35,7 +28,6 @@ public final class OutboxRelays extends PeriodicTask {
             int n;
             do {
                 n = relay.relayOnce();
-                published.addAndGet(n);
             } while (n > 0);
         }
     }

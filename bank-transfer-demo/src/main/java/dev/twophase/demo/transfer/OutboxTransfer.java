@@ -102,7 +102,7 @@ final class OutboxTransfer extends TransferPattern {
         if (!SENT.equals(row.state())) {
             return row;
         }
-        if (credited(row)) {
+        if (hasLedgerRow(row.to().bank(), row.gid(), "CREDIT")) {
             log(row).transition(row.gid(), SENT, DONE, null, true, true, now());
             return reread(row);
         }
@@ -117,12 +117,6 @@ final class OutboxTransfer extends TransferPattern {
             }
         }
         return row;
-    }
-
-    private boolean credited(PatternLog.Row row) {
-        Integer n = db(row.to().bank()).jdbc().queryForObject(
-                "SELECT COUNT(*) FROM ledger_entry WHERE transfer_id = ? AND direction = 'CREDIT'", Integer.class, row.gid());
-        return n != null && n > 0;
     }
 
     /**

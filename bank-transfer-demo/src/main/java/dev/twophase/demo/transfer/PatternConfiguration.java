@@ -77,7 +77,7 @@ class PatternConfiguration {
         banks.put(Bank.A, new LocalDatabase("bank-a", patternsBankA));
         banks.put(Bank.B, new LocalDatabase("bank-b", patternsBankB));
         Map<Bank, PatternLog> logs = new EnumMap<>(Bank.class);
-        banks.forEach((bank, db) -> logs.put(bank, new PatternLog(bank, db.jdbc())));
+        banks.forEach((bank, db) -> logs.put(bank, new PatternLog(db.jdbc())));
         return new PatternTransfers(List.of(
                 new SagaTransfer(banks, logs, faults, json, settings.timeout()),
                 new TccTransfer(banks, logs, faults, json, settings.timeout()),

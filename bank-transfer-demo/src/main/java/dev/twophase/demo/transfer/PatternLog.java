@@ -33,16 +33,10 @@ final class PatternLog {
         }
     }
 
-    private final Bank bank;
     private final JdbcTemplate jdbc;
 
-    PatternLog(Bank bank, JdbcTemplate jdbc) {
-        this.bank = bank;
+    PatternLog(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-    }
-
-    Bank bank() {
-        return bank;
     }
 
     /** Inserts a new row; a repeated idempotency key fails with a {@code DuplicateKeyException}. */

@@ -69,13 +69,9 @@ final class PatternRecovery extends PeriodicTask {
         return finished;
     }
 
+    /** A pass that fails as a whole (a log that cannot be read) is logged by {@link PeriodicTask}; the next one tries again. */
     @Override
     protected void tick() {
-        try {
-            recoverOnce();
-        } catch (RuntimeException e) {
-            // A log that cannot be read (database down): the next tick tries again.
-            log.warn("Pattern recovery pass failed, next in {} ms: {}", interval.toMillis(), e.toString());
-        }
+        recoverOnce();
     }
 }

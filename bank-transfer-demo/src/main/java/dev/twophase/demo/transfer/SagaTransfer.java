@@ -55,12 +55,7 @@ final class SagaTransfer extends TransferPattern {
 
     @Override
     PatternLog.Row start(TransferRequest request) {
-        PatternLog.Row row = newRow(request, STARTED, false);
-        db(Bank.A).inTransaction(jdbc -> {
-            logs.get(Bank.A).insert(row);
-            return null;
-        });
-        return drive(row);
+        return drive(logInBankA(newRow(request, STARTED, false)));
     }
 
     @Override
@@ -128,14 +123,7 @@ final class SagaTransfer extends TransferPattern {
             return null;
         });
         faults.reach("saga.credit.after-commit", row.gid());
-        db(Bank.A).inTransaction(jdbc -> {
-            if (logs.get(Bank.A).transition(row.gid(), DEBITED, DONE, null, true, true, now())) {
-                addTransferEvent(Bank.A, row);
-            }
-            faults.reach("saga.finish.before-commit", row.gid());
-            return null;
-        });
-        return reread(row);
+        return finish(row, DEBITED, "saga.finish.before-commit");
     }
 
     private PatternLog.Row compensate(PatternLog.Row row) {
@@ -151,13 +139,8 @@ final class SagaTransfer extends TransferPattern {
         faults.reach("saga.compensate.after-commit", row.gid());
         // A refused debit that never ran (null compensation) changed nothing: REJECTED, not COMPENSATED.
         boolean nothingDebited = result.outcome() == BranchBarrier.Outcome.NULL_COMPENSATION
-                || result.outcome() == BranchBarrier.Outcome.DUPLICATE && !debited(row);
+                || result.outcome() == BranchBarrier.Outcome.DUPLICATE && !hasLedgerRow(row.from().bank(), row.gid(), "DEBIT");
         return move(row, nothingDebited && row.failure() != null ? REJECTED : COMPENSATED, null, false, true);
-    }
 
-    private boolean debited(PatternLog.Row row) {
-        Integer n = db(row.from().bank()).jdbc().queryForObject(
-                "SELECT COUNT(*) FROM ledger_entry WHERE transfer_id = ? AND direction = 'DEBIT'", Integer.class, row.gid());
-        return n != null && n > 0;
     }
 }

@@ -53,12 +53,7 @@ final class TccTransfer extends TransferPattern {
 
     @Override
     PatternLog.Row start(TransferRequest request) {
-        PatternLog.Row logged = newRow(request, TRYING, false);
-        db(Bank.A).inTransaction(jdbc -> {
-            logs.get(Bank.A).insert(logged);
-            return null;
-        });
-        PatternLog.Row row = logged;
+        PatternLog.Row row = logInBankA(newRow(request, TRYING, false));
         TransferRejectedException refused = null;
         try {
             row = tryBoth(row);
@@ -131,13 +126,7 @@ final class TccTransfer extends TransferPattern {
             return null;
         });
         faults.reach("tcc.confirm-to.after-commit", row.gid());
-        db(Bank.A).inTransaction(jdbc -> {
-            if (logs.get(Bank.A).transition(row.gid(), CONFIRMING, DONE, null, true, true, now())) {
-                addTransferEvent(Bank.A, row);
-            }
-            return null;
-        });
-        return reread(row);
+        return finish(row, CONFIRMING, null);
     }
 
     private PatternLog.Row cancel(PatternLog.Row row) {

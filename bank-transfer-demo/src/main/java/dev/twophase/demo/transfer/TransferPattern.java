@@ -85,6 +85,41 @@ abstract class TransferPattern {
                 now + timeout.toMillis(), exposed ? now : null, null);
     }
 
+    /** Writes a new transfer's log row in bank A, in its own local transaction (Saga and TCC). */
+    PatternLog.Row logInBankA(PatternLog.Row row) {
+        db(Bank.A).inTransaction(jdbc -> {
+            logs.get(Bank.A).insert(row);
+            return null;
+        });
+        return row;
+    }
+
+    /**
+     * The last step of a Saga or TCC: {@code from} → {@code DONE} and the {@code transfer} event in bank
+     * A's outbox, in one local transaction; the event only if this call made the transition.
+     *
+     * @param beforeCommit a crash point reached inside the transaction, or {@code null}
+     */
+    PatternLog.Row finish(PatternLog.Row row, String from, String beforeCommit) {
+        db(Bank.A).inTransaction(jdbc -> {
+            if (logs.get(Bank.A).transition(row.gid(), from, DONE, null, true, true, now())) {
+                addTransferEvent(Bank.A, row);
+            }
+            if (beforeCommit != null) {
+                faults.reach(beforeCommit, row.gid());
+            }
+            return null;
+        });
+        return reread(row);
+    }
+
+    /** Whether the transfer has a ledger row in this direction in {@code bank}. */
+    boolean hasLedgerRow(Bank bank, String gid, String direction) {
+        Integer n = db(bank).jdbc().queryForObject(
+                "SELECT COUNT(*) FROM ledger_entry WHERE transfer_id = ? AND direction = ?", Integer.class, gid, direction);
+        return n != null && n > 0;
+    }
+
     /** The row as the log holds it now. */
     PatternLog.Row reread(PatternLog.Row row) {
         return log(row).find(row.gid()).orElseThrow(() -> new IllegalStateException("transfer " + row.gid() + " left its log"));
@@ -176,13 +211,9 @@ abstract class TransferPattern {
         if (Reason.UNKNOWN_ACCOUNT.slug().equals(r.failure())) {
             return new TransferRejectedException(Reason.UNKNOWN_ACCOUNT, "Account " + r.from() + " or " + r.to() + " does not exist." + what);
         }
-        return new TransferRejectedException(TIMED_OUT, "Transfer " + r.gid() + " did not finish within the " + r.mode()
+        return new TransferRejectedException(Reason.TIMED_OUT, "Transfer " + r.gid() + " did not finish within the " + r.mode()
                 + " timeout, or stalled until recovery took it, and was undone." + what);
     }
-
-    /** A Saga or TCC that ran past its timeout before its debit or reservation and was undone. */
-    static final dev.twophase.demo.web.Rejection TIMED_OUT = new dev.twophase.demo.web.Rejection(
-            org.springframework.http.HttpStatus.CONFLICT, "transfer-timed-out", "Transfer timed out and was undone");
 
     static long now() {
         return System.currentTimeMillis();

@@ -19,6 +19,8 @@ public class TransferRejectedException extends RejectedException {
         public static final Rejection UNKNOWN_ACCOUNT = new Rejection(HttpStatus.UNPROCESSABLE_ENTITY, "unknown-account", "Unknown account");
         public static final Rejection INSUFFICIENT_FUNDS = new Rejection(HttpStatus.UNPROCESSABLE_ENTITY, "insufficient-funds", "Insufficient funds");
         public static final Rejection IDEMPOTENCY_KEY_REUSED = new Rejection(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency key reused");
+        /** A Saga or TCC that did not settle within its timeout (or stalled until recovery took it) and was undone. */
+        public static final Rejection TIMED_OUT = new Rejection(HttpStatus.CONFLICT, "transfer-timed-out", "Transfer timed out and was undone");
         public static final Rejection INVALID_MODE = new Rejection(HttpStatus.BAD_REQUEST, "invalid-mode", "Unknown transfer mode");
         public static final Rejection INVALID_IDEMPOTENCY_KEY = new Rejection(HttpStatus.BAD_REQUEST, "invalid-idempotency-key", "Missing or invalid idempotency key");
 

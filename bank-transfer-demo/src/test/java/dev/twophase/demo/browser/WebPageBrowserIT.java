@@ -142,7 +142,11 @@ class WebPageBrowserIT {
         await().until(d -> cents("balance-A-0003") == a - 300 && cents("balance-B-0003") == b + 300);
         await().until(d -> consistent());
         String window = browser.findElement(By.cssSelector("[data-check='intermediate-states']")).getText();
-        assertThat(window).contains("saga: ").contains("tcc: ").contains("outbox: ").contains("seen half-done");
+        for (String mode : List.of("saga", "tcc", "outbox")) {
+            java.util.regex.Matcher seen = java.util.regex.Pattern.compile(mode + ": (\\d+) seen half-done").matcher(window);
+            assertThat(seen.find()).as("%s in '%s'", mode, window).isTrue();
+            assertThat(Integer.parseInt(seen.group(1))).as("%s transfers seen half-done", mode).isPositive();
+        }
         screenshot("patterns");
     }
 
