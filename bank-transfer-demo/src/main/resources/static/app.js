@@ -383,6 +383,7 @@
         (p) => el('tr', {},
           el('td', {}, el('span', { class: 'mono' }, p.sku), ' ', el('span', { class: 'muted name' })),
           el('td', { class: 'num' }, el('span', { id: `stock-${p.sku}`, class: 'count' })),
+          el('td', { class: 'num muted held', id: `held-${p.sku}` }),
           el('td', { class: 'num muted initial' })),
         (row, p) => {
           row.querySelector('.name').textContent = p.name;
@@ -390,6 +391,7 @@
           stock.dataset.stock = String(p.stock);
           stock.textContent = String(p.stock);
           row.querySelector('.initial').textContent = String(p.initialStock);
+          row.querySelector('.held').textContent = String(p.heldStock);
         });
       fillSelect($('order-sku'), products.map((p) => ({ value: p.sku, label: `${p.sku} · ${p.name}` })));
       clear('products-load-error');
@@ -412,10 +414,21 @@
         userId: $('order-user').value.trim(),
         strategy: $('order-strategy').value,
       };
+      const mode = $('order-mode').value;
+      if (mode !== 'xa') body.mode = mode;
       const { data } = await api('POST', '/api/orders', { body });
       clear('order-error');
-      showResult('order-result', `Order ${data.id}: ${data.quantity} × ${data.sku} for ${data.userId} (${data.strategy}),`
-        + ` stock now ${data.stockAfter}, ${data.attempts} ${data.attempts === 1 ? 'transaction' : 'transactions'}.`);
+      const what = `${data.quantity} × ${data.sku} for ${data.userId}`;
+      if (mode === 'xa') {
+        showResult('order-result', `Order ${data.id}: ${what} (${data.strategy}),`
+          + ` stock now ${data.stockAfter}, ${data.attempts} ${data.attempts === 1 ? 'transaction' : 'transactions'}.`);
+      } else if (data.state === 'DONE') {
+        showResult('order-result', `${data.mode} order done: ${what}, in local transactions. Order ${data.id}.`);
+      } else {
+        showResult('order-result', `${data.mode} order ${data.state.toLowerCase()}: ${what}, stock taken;`
+          + ` the order row follows once the relay has published its event. Order ${data.id}.`);
+        followOrder(data.id, what);
+      }
     } catch (e) {
       clear('order-result');
       showError('order-error', e);
@@ -423,6 +436,25 @@
       button.disabled = false;
     }
     await refreshAll();
+  }
+
+  /** An outbox order is answered before its order row: watch its log (up to 15 s), as for a transfer. */
+  async function followOrder(id, what) {
+    for (let i = 0; i < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      try {
+        const { data } = await api('GET', `/api/orders/${encodeURIComponent(id)}`);
+        if (data.finishedAt) {
+          if ($('order-result').textContent.includes(id)) {
+            showResult('order-result', `${data.mode} order ${data.state.toLowerCase()}: ${what}, order row written. Order ${id}.`);
+          }
+          await refreshAll();
+          return;
+        }
+      } catch (e) {
+        return; // the next action or reload shows the state
+      }
+    }
   }
 
   // ---------------------------------------------------------------- 4. live
@@ -458,11 +490,13 @@
     }
   }
 
-  /** Per mode: how many transfers let a reader see a half-done state, and for how long. */
+  /** Per mode: how many transfers and orders let a reader see a half-done state, and for how long. */
   function intermediateSummary(figures) {
-    return ['saga', 'tcc', 'outbox'].filter((m) => figures && figures[m])
-      .map((m) => `${m}: ${figures[m].exposed} seen half-done, p50 ${figures[m].p50Ms} ms, max ${figures[m].maxMs} ms`)
+    const line = (f) => ['saga', 'tcc', 'outbox'].filter((m) => f && f[m])
+      .map((m) => `${m}: ${f[m].exposed} seen half-done, p50 ${f[m].p50Ms} ms, max ${f[m].maxMs} ms`)
       .join('; ');
+    const orders = figures && figures.orders ? line(figures.orders) : '';
+    return `transfers: ${line(figures)}` + (orders ? ` · orders: ${orders}` : '');
   }
 
   async function loadConsistency() {

@@ -57,11 +57,12 @@ public class ConsistencyChecker {
             brokerError = e.getMessage();
         }
         try {
-            // Read once: four invariants look at the Saga, TCC and outbox transfer logs.
-            List<PatternRow> patterns = patternRows();
+            // Read once: four invariants look at the Saga, TCC and outbox logs; the transfer's rules at its own flow only.
+            List<PatternRow> all = patternRows();
+            List<PatternRow> patterns = all.stream().filter(r -> r.flow().equals("transfer")).toList();
             List<InvariantResult> results = List.of(moneyConserved(), ledgersMatch(patterns), likesMatch(), stockConserved(),
-                    eventsExactlyOnce(broker, patterns), nothingPrepared(broker, brokerError), patternsSettled(patterns),
-                    intermediateStates(patterns));
+                    eventsExactlyOnce(broker, patterns), nothingPrepared(broker, brokerError), patternsSettled(all),
+                    intermediateStates(all));
             return new ConsistencyReport(results.stream().allMatch(InvariantResult::passed), Instant.now(), results);
         } finally {
             closeQuietly(broker);
@@ -233,7 +234,7 @@ public class ConsistencyChecker {
         Map<String, Set<String>> consumed = new HashMap<>();
         committed.keySet().forEach(k -> consumed.put(k, new HashSet<>()));
         List<String> violations = new ArrayList<>();
-        a.query("SELECT event_id, event_type FROM inbox_event WHERE event_type <> '" + CREDIT_EVENT + "'", rs -> {
+        a.query("SELECT event_id, event_type FROM inbox_event WHERE event_type NOT IN ('" + CREDIT_EVENT + "', '" + CREATE_EVENT + "')", rs -> {
             String type = rs.getString(2).equals("unlike") ? "like" : rs.getString(2);
             Set<String> set = consumed.get(type);
             if (set == null) {
@@ -316,7 +317,7 @@ public class ConsistencyChecker {
                 depths.put("unreachable", -1);
                 return depths;
             }
-            for (String queue : List.of(EventPublisher.TRANSFERS, EventPublisher.LIKES, EventPublisher.ORDERS, CREDITS_QUEUE)) {
+            for (String queue : List.of(EventPublisher.TRANSFERS, EventPublisher.LIKES, EventPublisher.ORDERS, CREDITS_QUEUE, CREATES_QUEUE)) {
                 try {
                     depths.put(queue, broker.messageCount(queue));
                 } catch (jakarta.jms.InvalidDestinationException e) {
@@ -332,22 +333,27 @@ public class ConsistencyChecker {
 
     /** The outbox transfer's credit events: queue, inbox type (in the credited bank's inbox). */
     static final String CREDITS_QUEUE = "transfer-credits";
+    /** The outbox order's queue and event type (orders.OutboxOrder). */
+    static final String CREATES_QUEUE = "order-creates";
+    static final String CREATE_EVENT = "order-create";
     static final String CREDIT_EVENT = "transfer-credit";
     private static final List<String> MODES = List.of("SAGA", "TCC", "OUTBOX");
+    private static final List<String> FLOWS = List.of("transfer", "order");
 
-    /** One Saga, TCC or outbox transfer's log row, from either bank. */
-    record PatternRow(String gid, String mode, String state, String eventId, Long exposedMs, Long finishedMs) {
+    /** One Saga, TCC or outbox transaction's log row, from either bank; {@code flow} is {@code transfer} or {@code order}. */
+    record PatternRow(String gid, String flow, String mode, String state, String eventId, Long exposedMs, Long finishedMs) {
     }
 
     List<PatternRow> patternRows() {
         List<PatternRow> rows = new ArrayList<>();
         for (JdbcTemplate bank : List.of(a, b)) {
-            bank.query("SELECT gid, mode, state, event_id, exposed_ms, finished_ms FROM pattern_tx WHERE flow = 'transfer'", rs -> {
-                long exposed = rs.getLong(5);
+            bank.query("SELECT gid, flow, mode, state, event_id, exposed_ms, finished_ms FROM pattern_tx", rs -> {
+                long exposed = rs.getLong(6);
                 Long exposedMs = rs.wasNull() ? null : exposed;
-                long finished = rs.getLong(6);
+                long finished = rs.getLong(7);
                 Long finishedMs = rs.wasNull() ? null : finished;
-                rows.add(new PatternRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), exposedMs, finishedMs));
+                rows.add(new PatternRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), exposedMs,
+                        finishedMs));
             });
         }
         return rows;
@@ -386,59 +392,85 @@ public class ConsistencyChecker {
         figures.put("outboxTransfersDone", outbox);
     }
 
-    /** No Saga, TCC or outbox transfer left unfinished, no money left frozen, no event left in an outbox. */
+    /**
+     * No Saga, TCC or outbox transfer or order left unfinished, no money left frozen, no stock left
+     * held, no event left in an outbox.
+     */
     InvariantResult patternsSettled(List<PatternRow> patterns) {
         List<String> violations = new ArrayList<>();
         Map<String, Object> figures = new LinkedHashMap<>();
-        Map<String, Map<String, Integer>> byMode = new LinkedHashMap<>();
-        MODES.forEach(m -> byMode.put(m, new java.util.TreeMap<>()));
+        Map<String, Map<String, Map<String, Integer>>> byFlow = new LinkedHashMap<>();
+        for (String flow : FLOWS) {
+            Map<String, Map<String, Integer>> byMode = new LinkedHashMap<>();
+            MODES.forEach(m -> byMode.put(m, new java.util.TreeMap<>()));
+            byFlow.put(flow, byMode);
+        }
         int unfinished = 0;
         for (PatternRow t : patterns) {
-            byMode.computeIfAbsent(t.mode(), m -> new java.util.TreeMap<>()).merge(t.state(), 1, Integer::sum);
+            byFlow.computeIfAbsent(t.flow(), f -> new LinkedHashMap<>()).computeIfAbsent(t.mode(), m -> new java.util.TreeMap<>())
+                    .merge(t.state(), 1, Integer::sum);
             if (t.finishedMs() == null) {
                 unfinished++;
                 if (unfinished <= 5) {
-                    violations.add(t.mode() + " transfer " + t.gid() + " is unfinished in state " + t.state());
+                    violations.add(t.mode() + " " + t.flow() + " " + t.gid() + " is unfinished in state " + t.state());
                 }
             }
         }
         if (unfinished > 5) {
-            violations.add((unfinished - 5) + " more unfinished Saga, TCC or outbox transfers");
+            violations.add((unfinished - 5) + " more unfinished Saga, TCC or outbox transfers or orders");
         }
         long frozen = sum(a, "SELECT COALESCE(SUM(frozen_cents), 0) FROM account") + sum(b, "SELECT COALESCE(SUM(frozen_cents), 0) FROM account");
         if (frozen != 0) {
             violations.add(frozen + " cents still frozen by TCC tries that were neither confirmed nor cancelled");
+        }
+        long held = sum(a, "SELECT COALESCE(SUM(held_stock), 0) FROM product");
+        if (held != 0) {
+            violations.add(held + " items still held by TCC order tries that were neither confirmed nor cancelled");
         }
         long unpublished = sum(a, "SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL")
                 + sum(b, "SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL");
         if (unpublished != 0) {
             violations.add(unpublished + " event(s) still in an outbox, not yet published");
         }
-        figures.put("byMode", byMode);
+        figures.put("byMode", byFlow.get("transfer"));
+        figures.put("ordersByMode", byFlow.get("order"));
         figures.put("unfinished", unfinished);
         figures.put("frozenCents", frozen);
+        figures.put("heldStock", held);
         figures.put("unpublishedOutboxEvents", unpublished);
         return InvariantResult.of("patterns-settled",
-                "No Saga, TCC or outbox transfer is left unfinished, no money is left frozen by a TCC try, no event is left unpublished in an outbox."
-                        + " Under load, transfers in progress and events on their way count until they finish.",
+                "No Saga, TCC or outbox transfer or order is left unfinished, no money is left frozen and no stock held by a TCC try,"
+                        + " no event is left unpublished in an outbox. Under load, transactions in progress and events on their way count until they finish.",
                 figures, violations);
     }
 
     /**
-     * What XA does not allow, measured from the transfer logs: per mode, how many finished transfers
-     * exposed an intermediate state to a concurrent reader (Saga: debited, not yet credited or refunded;
-     * TCC: confirmed on one side, not the other, with the amount frozen before; outbox: debited, credit
-     * on its way) and for how long, from the log's timestamps. A measurement: it always passes.
+     * What XA does not allow, measured from the logs: per flow and mode, how many finished transactions
+     * exposed an intermediate state to a concurrent reader and for how long, from the log's timestamps.
+     * Transfers: Saga debited, not yet credited or refunded; TCC confirmed on one side, not the other,
+     * with the amount frozen before; outbox debited, credit on its way. Orders: stock taken (Saga,
+     * outbox) or held (TCC) with no order row yet. A measurement: it always passes.
      */
     InvariantResult intermediateStates(List<PatternRow> patterns) {
-        Map<String, Object> figures = new LinkedHashMap<>();
+        Map<String, Object> figures = new LinkedHashMap<>(windows(patterns, "transfer"));
+        figures.put("orders", windows(patterns, "order"));
+        figures.put("xa", Map.of("note", "no reader sees a write before the commit decision; only between the participants' own commits in phase 2"
+                + " (milliseconds) can a reader of both databases see one side committed and not the other"));
+        return InvariantResult.of("intermediate-states",
+                "Measured, not checked: how many Saga, TCC and outbox transfers let a concurrent reader see money debited but not yet credited"
+                        + " (or frozen), and orders stock taken or held with no order yet, and for how long (ms, from the log).",
+                figures, List.of());
+    }
+
+    private static Map<String, Object> windows(List<PatternRow> patterns, String flow) {
         Map<String, List<Long>> windows = new LinkedHashMap<>();
         MODES.forEach(m -> windows.put(m, new ArrayList<>()));
         for (PatternRow t : patterns) {
-            if (t.exposedMs() != null && t.finishedMs() != null) {
+            if (t.flow().equals(flow) && t.exposedMs() != null && t.finishedMs() != null) {
                 windows.computeIfAbsent(t.mode(), m -> new ArrayList<>()).add(Math.max(0, t.finishedMs() - t.exposedMs()));
             }
         }
+        Map<String, Object> figures = new LinkedHashMap<>();
         windows.forEach((mode, list) -> {
             list.sort(null);
             Map<String, Object> f = new LinkedHashMap<>();
@@ -448,12 +480,7 @@ public class ConsistencyChecker {
             f.put("maxMs", list.isEmpty() ? 0 : list.get(list.size() - 1));
             figures.put(mode.toLowerCase(java.util.Locale.ROOT), f);
         });
-        figures.put("xa", Map.of("note", "no reader sees a write before the commit decision; only between the participants' own commits in phase 2"
-                + " (milliseconds) can a reader of both databases see one side committed and not the other"));
-        return InvariantResult.of("intermediate-states",
-                "Measured, not checked: how many Saga, TCC and outbox transfers let a concurrent reader see money debited but not yet credited"
-                        + " (or frozen), and for how long (ms, from the transfer log).",
-                figures, List.of());
+        return figures;
     }
 
     private static long percentile(List<Long> sorted, double p) {

@@ -137,9 +137,9 @@ public class OrderService {
     }
 
     private static void checkStock(String sku, ProductStock.Level level, int quantity) {
-        if (level.stock() < quantity) {
+        if (level.available() < quantity) {
             throw new OrderRejectedException(Reason.OUT_OF_STOCK,
-                    "Product " + sku + " has " + level.stock() + " left; the order asked for " + quantity + ".");
+                    "Product " + sku + " has " + level.available() + " left; the order asked for " + quantity + ".");
         }
     }
 

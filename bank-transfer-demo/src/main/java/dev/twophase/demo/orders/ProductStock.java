@@ -17,20 +17,29 @@ class ProductStock {
         this.jdbc = bankA;
     }
 
-    /** Stock and version of one product at one moment. */
-    record Level(int stock, long version) {
+    /**
+     * Stock and version of one product at one moment.
+     *
+     * @param held the part of the stock held by TCC orders' tries: in stock, but not for sale
+     */
+    record Level(int stock, int held, long version) {
+
+        /** What an order can take now. */
+        int available() {
+            return stock - held;
+        }
     }
 
     /** Reads and locks the product row until the transaction ends; empty for an unknown sku. */
     Optional<Level> lock(String sku) {
-        return first(jdbc.query("SELECT stock, version FROM product WHERE sku = ? FOR UPDATE",
-                (rs, i) -> new Level(rs.getInt(1), rs.getLong(2)), sku));
+        return first(jdbc.query("SELECT stock, held_stock, version FROM product WHERE sku = ? FOR UPDATE",
+                (rs, i) -> new Level(rs.getInt(1), rs.getInt(2), rs.getLong(3)), sku));
     }
 
     /** Reads the last committed stock and version without a lock; empty for an unknown sku. */
     Optional<Level> read(String sku) {
-        return first(jdbc.query("SELECT stock, version FROM product WHERE sku = ?",
-                (rs, i) -> new Level(rs.getInt(1), rs.getLong(2)), sku));
+        return first(jdbc.query("SELECT stock, held_stock, version FROM product WHERE sku = ?",
+                (rs, i) -> new Level(rs.getInt(1), rs.getInt(2), rs.getLong(3)), sku));
     }
 
     /** Takes the quantity from a row this transaction has locked. */
@@ -52,8 +61,8 @@ class ProductStock {
     }
 
     List<Product> all() {
-        return jdbc.query("SELECT sku, name, stock, initial_stock, version FROM product ORDER BY sku",
-                (rs, i) -> new Product(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5)));
+        return jdbc.query("SELECT sku, name, stock, initial_stock, held_stock, version FROM product ORDER BY sku",
+                (rs, i) -> new Product(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getLong(6)));
     }
 
     private static <T> Optional<T> first(List<T> rows) {

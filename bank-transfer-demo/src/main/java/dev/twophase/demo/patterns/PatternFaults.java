@@ -19,16 +19,21 @@ public final class PatternFaults {
     /** Exit status of a halt: the one the XA faults' {@code HALT} uses, so the suite tells it from a crash. */
     static final int HALT_STATUS = 99;
 
-    private final Set<String> known;
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final Set<String> armed = ConcurrentHashMap.newKeySet();
 
     public PatternFaults(List<String> knownPoints) {
-        this.known = Set.copyOf(knownPoints);
+        known.addAll(knownPoints);
+    }
+
+    /** Adds a flow's points (each flow's configuration registers its own). */
+    public void register(List<String> points) {
+        known.addAll(points);
     }
 
     /** Every point a flow reaches. */
     public Set<String> known() {
-        return known;
+        return Set.copyOf(known);
     }
 
     /**

@@ -18,6 +18,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.twophase.demo.bank.Bank;
+import dev.twophase.demo.patterns.EventConsumer;
 import dev.twophase.demo.patterns.LocalDatabase;
 import dev.twophase.demo.patterns.OutboxRelay;
 import dev.twophase.demo.patterns.OutboxRelays;
@@ -25,8 +26,6 @@ import dev.twophase.demo.patterns.PatternFaults;
 import dev.twophase.demo.patterns.PatternMode;
 import dev.twophase.demo.patterns.PatternProperties;
 import dev.twophase.participants.autoconfigure.ParticipantsProperties;
-import jakarta.jms.JMSException;
-import jakarta.jms.TextMessage;
 
 /**
  * Wires the Saga, TCC and outbox transfers: a plain (non-XA) Hikari pool per bank and a plain pooled
@@ -38,7 +37,10 @@ import jakarta.jms.TextMessage;
 @EnableConfigurationProperties(PatternProperties.class)
 class PatternConfiguration {
 
-    /** Every crash point of the three engines and the relay, for {@code POST /admin/faults} ({@code pattern:<point>:HALT}). */
+    /**
+     * Every crash point of the three transfer engines and the relay, for {@code POST /admin/faults}
+     * ({@code pattern:<point>:HALT}); the order flow registers its own.
+     */
     @Bean
     PatternFaults patternFaults() {
         List<String> points = new ArrayList<>(SagaTransfer.CRASH_POINTS);
@@ -105,28 +107,8 @@ class PatternConfiguration {
     DefaultMessageListenerContainer transferCredits(JmsPoolConnectionFactory patternsBroker, PatternTransfers transfers,
             PatternProperties settings) {
         OutboxTransfer outbox = (OutboxTransfer) transfers.engine(PatternMode.OUTBOX);
-        DefaultMessageListenerContainer container = new DefaultMessageListenerContainer();
-        container.setConnectionFactory(patternsBroker);
-        container.setSessionTransacted(true);
-        container.setDestinationName(OutboxTransfer.CREDITS);
-        container.setMessageListener((jakarta.jms.MessageListener) message -> {
-            try {
-                String eventId = message.getStringProperty("eventId");
-                if (!(message instanceof TextMessage text) || eventId == null) {
-                    throw new IllegalArgumentException("message " + message.getJMSMessageID() + " on " + OutboxTransfer.CREDITS
-                            + " is not a transfer-credit event; it goes to the dead-letter queue after redelivery");
-                }
-                outbox.consume(eventId, text.getText());
-            } catch (JMSException | java.io.IOException e) {
-                throw new IllegalStateException("cannot read a transfer-credit event", e);
-            }
-        });
-        container.setReceiveTimeout(1000);
-        container.setRecoveryInterval(1000);
-        container.setAcceptMessagesWhileStopping(true);
-        container.setConcurrency(settings.creditConsumers());
-        container.setBeanName(OutboxTransfer.CREDITS + "-consumer");
-        return container;
+        return EventConsumer.container(patternsBroker, OutboxTransfer.CREDITS, OutboxTransfer.CREDIT_EVENT, settings.creditConsumers(),
+                outbox::consume);
     }
 
     private static HikariDataSource pool(String name, ParticipantsProperties participants, PatternProperties settings) {

@@ -10,12 +10,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.twophase.demo.bank.AccountRef;
 import dev.twophase.demo.bank.Bank;
 import dev.twophase.demo.patterns.PatternMode;
+import dev.twophase.demo.patterns.PatternStates;
 
 /**
- * The {@code pattern_tx} rows of the transfer flow in one bank: the log of each Saga, TCC and outbox
- * transfer, its request and its state. Every change of state is a compare-and-set on the state the
- * caller read, so a request thread and the recovery timer (of this or another instance) driving the
- * same transfer never both make a transition: the loser reads the row again and follows it.
+ * The {@code pattern_tx} rows of the transfer flow ({@code flow = 'transfer'}) in one bank: the log of
+ * each Saga, TCC and outbox transfer, its request and its state. Changes of state are
+ * compare-and-sets ({@link PatternStates}).
  */
 final class PatternLog {
 
@@ -34,9 +34,11 @@ final class PatternLog {
     }
 
     private final JdbcTemplate jdbc;
+    private final PatternStates states;
 
     PatternLog(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.states = new PatternStates(jdbc);
     }
 
     /** Inserts a new row; a repeated idempotency key fails with a {@code DuplicateKeyException}. */
@@ -50,7 +52,7 @@ final class PatternLog {
     }
 
     Optional<Row> find(String gid) {
-        return first(jdbc.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE gid = ?", PatternLog::map, gid));
+        return first(jdbc.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE gid = ? AND flow = ?", PatternLog::map, gid, FLOW));
     }
 
     Optional<Row> findByKey(String idempotencyKey) {
@@ -58,23 +60,14 @@ final class PatternLog {
                 FLOW, idempotencyKey));
     }
 
-    /**
-     * Moves the row from {@code expected} to {@code next}.
-     *
-     * @param failure the reason code to record, or {@code null} to keep the one there
-     * @param finished whether {@code next} is final (sets {@code finished_ms})
-     * @return whether this call made the transition (false: the row is no longer in {@code expected})
-     */
+    /** @see PatternStates#transition */
     boolean transition(String gid, String expected, String next, String failure, boolean exposed, boolean finished, long now) {
-        return jdbc.update("UPDATE pattern_tx SET state = ?, updated_ms = ?, failure = COALESCE(?, failure),"
-                + " exposed_ms = CASE WHEN ? AND exposed_ms IS NULL THEN ? ELSE exposed_ms END,"
-                + " finished_ms = CASE WHEN ? THEN ? ELSE finished_ms END WHERE gid = ? AND state = ?",
-                next, now, failure, exposed, now, finished, now, gid, expected) == 1;
+        return states.transition(gid, expected, next, failure, exposed, finished, now);
     }
 
-    /** Counts one more attempt by the recovery timer and pushes the row's next look back. */
+    /** @see PatternStates#attempted */
     void attempted(String gid, long now) {
-        jdbc.update("UPDATE pattern_tx SET attempts = attempts + 1, updated_ms = ? WHERE gid = ? AND finished_ms IS NULL", now, gid);
+        states.attempted(gid, now);
     }
 
     /** The XA transfer in this bank's registry that holds the key, if any (only bank A has XA transfers). */
@@ -91,8 +84,8 @@ final class PatternLog {
     List<Row> stale(long staleBefore, int limit) {
         JdbcTemplate limited = new JdbcTemplate(jdbc.getDataSource());
         limited.setMaxRows(limit);
-        return limited.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE finished_ms IS NULL AND updated_ms < ? ORDER BY updated_ms",
-                PatternLog::map, staleBefore);
+        return limited.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE finished_ms IS NULL AND updated_ms < ? AND flow = ?"
+                + " ORDER BY updated_ms", PatternLog::map, staleBefore, FLOW);
     }
 
     private static Row map(ResultSet rs, int i) throws SQLException {

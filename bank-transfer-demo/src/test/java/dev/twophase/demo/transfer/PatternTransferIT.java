@@ -298,8 +298,8 @@ class PatternTransferIT extends RealParticipantsTest {
     }
 
     private static long done() {
-        return bankA.queryLong("SELECT COUNT(*) FROM pattern_tx WHERE state = 'DONE'")
-                + bankB.queryLong("SELECT COUNT(*) FROM pattern_tx WHERE state = 'DONE'");
+        return bankA.queryLong("SELECT COUNT(*) FROM pattern_tx WHERE state = 'DONE' AND flow = 'transfer'")
+                + bankB.queryLong("SELECT COUNT(*) FROM pattern_tx WHERE state = 'DONE' AND flow = 'transfer'");
     }
 
     private static String key() {
