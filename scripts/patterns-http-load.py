@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Drives a running demo over HTTP with the transfer in each mode (xa, saga, tcc, outbox) at several
-client counts, in one run, and prints per cell: transfers/s, p50/p99 latency, the ratio to XA at
+"""Drives a running demo over HTTP with the transfer (or, with --flow order, the order) in each mode
+(xa, saga, tcc, outbox) at several client counts, in one run, and prints per cell: transactions/s, p50/p99 latency, the ratio to XA at
 the same client count, and the time from the end of the load until GET /api/consistency passes
 (events consumed, outbox credits applied, nothing unfinished). At the end it prints the checker's
 intermediate-states figures: per mode, how many transfers let a reader see money debited and not
@@ -10,6 +10,13 @@ yet credited, and for how long.
 
 Use the real profile (PostgreSQL, MariaDB, Artemis) for figures worth quoting; the embedded default
 works too. It moves small random amounts between the seeded accounts A-0001..A-0010, B-0001..B-0010.
+
+--flow order orders one item of a random seeded product (PESSIMISTIC) per request. The seeded stock
+(1,160 items) runs out within seconds, so give the products stock first, keeping stock-conserved
+true by raising the initial stock with it:
+
+    psql -h 127.0.0.1 -U twophase twophase_a -c \
+      "UPDATE product SET stock = stock + 1000000, initial_stock = initial_stock + 1000000"
 """
 import argparse
 import json
@@ -22,8 +29,11 @@ import urllib.request
 import uuid
 
 
-def post(url, body):
-    req = urllib.request.Request(url + "/api/transfers", data=json.dumps(body).encode(),
+SKUS = ["SKU-MUG", "SKU-SHIRT", "SKU-STICKER", "SKU-LIMITED"]
+
+
+def post(url, path, body):
+    req = urllib.request.Request(url + path, data=json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json", "Accept": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
@@ -37,7 +47,7 @@ def consistency(url):
         return json.load(r)
 
 
-def cell(url, mode, clients, seconds):
+def cell(url, flow, mode, clients, seconds):
     latencies, statuses = [], {}
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -45,15 +55,20 @@ def cell(url, mode, clients, seconds):
     def client():
         rnd = random.Random()
         while time.monotonic() < stop_at:
-            a_to_b = rnd.random() < 0.5
-            frm = ("A" if a_to_b else "B"), "%s-%04d" % ("A" if a_to_b else "B", rnd.randint(1, 10))
-            to = ("B" if a_to_b else "A"), "%s-%04d" % ("B" if a_to_b else "A", rnd.randint(1, 10))
-            body = {"from": {"bank": frm[0], "account": frm[1]}, "to": {"bank": to[0], "account": to[1]},
-                    "amountCents": rnd.randint(1, 300), "idempotencyKey": "load-" + str(uuid.uuid4())}
+            if flow == "order":
+                path = "/api/orders"
+                body = {"sku": rnd.choice(SKUS), "quantity": 1, "userId": "load-%d" % rnd.randint(1, 50), "strategy": "PESSIMISTIC"}
+            else:
+                path = "/api/transfers"
+                a_to_b = rnd.random() < 0.5
+                frm = ("A" if a_to_b else "B"), "%s-%04d" % ("A" if a_to_b else "B", rnd.randint(1, 10))
+                to = ("B" if a_to_b else "A"), "%s-%04d" % ("B" if a_to_b else "A", rnd.randint(1, 10))
+                body = {"from": {"bank": frm[0], "account": frm[1]}, "to": {"bank": to[0], "account": to[1]},
+                        "amountCents": rnd.randint(1, 300), "idempotencyKey": "load-" + str(uuid.uuid4())}
             if mode != "xa":
                 body["mode"] = mode
             t0 = time.monotonic()
-            status = post(url, body)
+            status = post(url, path, body)
             dt = time.monotonic() - t0
             with lock:
                 latencies.append(dt)
@@ -88,11 +103,12 @@ def main():
     p.add_argument("--seconds", type=float, default=15)
     p.add_argument("--clients", default="1,8,32")
     p.add_argument("--modes", default="xa,saga,tcc,outbox")
+    p.add_argument("--flow", default="transfer", choices=["transfer", "order"])
     args = p.parse_args()
     rows = []
     for clients in [int(c) for c in args.clients.split(",")]:
         for mode in args.modes.split(","):
-            rows.append(cell(args.url, mode, clients, args.seconds))
+            rows.append(cell(args.url, args.flow, mode, clients, args.seconds))
             r = rows[-1]
             print("  %-7s %3d clients: %7.1f tx/s  p50 %6.1f ms  p99 %7.1f ms  consistent %.1f s after  %s"
                   % (r["mode"], clients, r["tps"], r["p50"], r["p99"], r["consistent_after"], r["statuses"]), flush=True)

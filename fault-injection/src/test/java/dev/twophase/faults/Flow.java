@@ -80,19 +80,37 @@ enum Flow {
     /** TCC transfers to an account that does not exist: each one's second try is refused and its first one cancelled. */
     TCC_TRANSFER_REFUSED("tcc", true),
     /** The transfer through the outbox. */
-    OUTBOX_TRANSFER("outbox", false);
+    OUTBOX_TRANSFER("outbox", false),
+    /** The order as a Saga. */
+    SAGA_ORDER("saga", false, true),
+    /** Saga orders of a product that does not exist: each one's take is refused and fenced by a null compensation. */
+    SAGA_ORDER_REFUSED("saga", true, true),
+    /** The order as a TCC. */
+    TCC_ORDER("tcc", false, true),
+    /** TCC orders of a product that does not exist: each one's try is refused and cancelled. */
+    TCC_ORDER_REFUSED("tcc", true, true),
+    /** The order through the outbox. */
+    OUTBOX_ORDER("outbox", false, true);
 
     /** The pattern flows' {@code mode}, or {@code null} for the XA flows, which override {@link #next}. */
     private final String mode;
+    /** Pattern flows: a request that a step refuses (an unknown account or product). */
     private final boolean unknownTarget;
+    /** Pattern flows: the order rather than the transfer. */
+    private final boolean order;
 
     Flow() {
         this(null, false);
     }
 
     Flow(String mode, boolean unknownTarget) {
+        this(mode, unknownTarget, false);
+    }
+
+    Flow(String mode, boolean unknownTarget, boolean order) {
         this.mode = mode;
         this.unknownTarget = unknownTarget;
+        this.order = order;
     }
 
     /** The three flows under XA, as the crash matrix runs them. */
@@ -121,8 +139,12 @@ enum Flow {
         }
     }
 
-    /** The next request of this flow; the XA flows override it, the pattern flows send a transfer in their mode. */
+    /** The next request of this flow; the XA flows override it, the pattern flows send a transfer or an order in their mode. */
     Request next(String runId, long n) {
+        if (order) {
+            return new Request("POST", "/api/orders", "{\"sku\":\"" + (unknownTarget ? "SKU-NOPE" : "SKU-STICKER")
+                    + "\",\"quantity\":1,\"userId\":\"fi-" + runId + "\",\"strategy\":\"PESSIMISTIC\",\"mode\":\"" + mode + "\"}");
+        }
         return patternTransfer(mode, runId, n, unknownTarget);
     }
 

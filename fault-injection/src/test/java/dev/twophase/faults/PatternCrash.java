@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import dev.twophase.testing.DatabaseProbe;
 
 /**
- * A crash of a Saga, TCC or outbox transfer at one of its steps: the point, the transfer it hit (from
+ * A crash of a Saga, TCC or outbox transfer or order at one of its steps: the point, the transaction it hit (from
  * the {@code TWOPHASE PATTERN HALT at <point> gid=<gid>} line), and what the transfer's log and rows
  * say became of it once recovery is done.
  */
@@ -50,7 +50,24 @@ record PatternCrash(String point, String gid) {
             new Scenario("outbox.debit.after-commit", Flow.OUTBOX_TRANSFER, Outcome.COMMITTED),
             new Scenario("outbox.relay.after-send", Flow.OUTBOX_TRANSFER, Outcome.COMMITTED),
             new Scenario("outbox.credit.before-commit", Flow.OUTBOX_TRANSFER, Outcome.COMMITTED),
-            new Scenario("outbox.credit.after-commit", Flow.OUTBOX_TRANSFER, Outcome.COMMITTED));
+            new Scenario("outbox.credit.after-commit", Flow.OUTBOX_TRANSFER, Outcome.COMMITTED),
+            new Scenario("saga-order.stock.before-commit", Flow.SAGA_ORDER, Outcome.COMMITTED),
+            new Scenario("saga-order.stock.after-commit", Flow.SAGA_ORDER, Outcome.COMMITTED),
+            new Scenario("saga-order.order.before-commit", Flow.SAGA_ORDER, Outcome.COMMITTED),
+            new Scenario("saga-order.order.after-commit", Flow.SAGA_ORDER, Outcome.COMMITTED),
+            new Scenario("saga-order.finish.before-commit", Flow.SAGA_ORDER, Outcome.COMMITTED),
+            new Scenario("saga-order.compensate.after-commit", Flow.SAGA_ORDER_REFUSED, Outcome.ROLLED_BACK),
+            new Scenario("tcc-order.try-stock.after-commit", Flow.TCC_ORDER, Outcome.ROLLED_BACK),
+            new Scenario("tcc-order.try-order.after-commit", Flow.TCC_ORDER, Outcome.ROLLED_BACK),
+            new Scenario("tcc-order.confirming.after-commit", Flow.TCC_ORDER, Outcome.COMMITTED),
+            new Scenario("tcc-order.confirm-stock.after-commit", Flow.TCC_ORDER, Outcome.COMMITTED),
+            new Scenario("tcc-order.confirm-order.after-commit", Flow.TCC_ORDER, Outcome.COMMITTED),
+            new Scenario("tcc-order.cancel-order.after-commit", Flow.TCC_ORDER_REFUSED, Outcome.ROLLED_BACK),
+            new Scenario("outbox-order.take.before-commit", Flow.OUTBOX_ORDER, Outcome.ROLLED_BACK),
+            new Scenario("outbox-order.take.after-commit", Flow.OUTBOX_ORDER, Outcome.COMMITTED),
+            new Scenario("outbox.relay.after-send", Flow.OUTBOX_ORDER, Outcome.COMMITTED),
+            new Scenario("outbox-order.create.before-commit", Flow.OUTBOX_ORDER, Outcome.COMMITTED),
+            new Scenario("outbox-order.create.after-commit", Flow.OUTBOX_ORDER, Outcome.COMMITTED));
 
     static PatternCrash find(String log) {
         Matcher m = HALT.matcher(log);
@@ -67,6 +84,9 @@ record PatternCrash(String point, String gid) {
      * otherwise, including a log still unfinished.
      */
     Outcome outcome(DatabaseProbe bankA, DatabaseProbe bankB) {
+        if (isOrder(bankA)) {
+            return orderOutcome(bankA, bankB);
+        }
         String state = state(bankA);
         if (state == null) {
             state = state(bankB);
@@ -85,7 +105,32 @@ record PatternCrash(String point, String gid) {
         return Outcome.MIXED;
     }
 
+    /**
+     * What became of an order (its log is always in bank A): committed when its log says DONE, its order
+     * row exists and its event was consumed once; rolled back when it ended undone (or never logged) with
+     * no order row and no event. Whether its stock was taken exactly when its order row exists is the
+     * consistency checker's stock-conserved, which must pass too.
+     */
+    private Outcome orderOutcome(DatabaseProbe bankA, DatabaseProbe bankB) {
+        String state = state(bankA);
+        long orders = bankB.queryLong("SELECT COUNT(*) FROM purchase_order WHERE id = ?", gid);
+        long consumed = bankA.queryLong("SELECT COUNT(*) FROM inbox_event WHERE business_key = ? AND event_type = 'order'", gid);
+        if ("DONE".equals(state) && orders == 1 && consumed == 1) {
+            return Outcome.COMMITTED;
+        }
+        boolean undone = state == null || state.equals("COMPENSATED") || state.equals("CANCELLED") || state.equals("REJECTED");
+        return undone && orders == 0 && consumed == 0 ? Outcome.ROLLED_BACK : Outcome.MIXED;
+    }
+
+    private boolean isOrder(DatabaseProbe bankA) {
+        return bankA.queryLong("SELECT COUNT(*) FROM pattern_tx WHERE gid = ? AND flow = 'order'", gid) > 0;
+    }
+
     String describe(DatabaseProbe bankA, DatabaseProbe bankB) {
+        if (isOrder(bankA)) {
+            return "state=" + state(bankA) + " orderRows=" + bankB.queryLong("SELECT COUNT(*) FROM purchase_order WHERE id = ?", gid)
+                    + " heldStock=" + bankA.queryLong("SELECT COALESCE(SUM(held_stock), 0) FROM product");
+        }
         String state = state(bankA);
         return "state=" + (state != null ? state : state(bankB)) + " debit=" + rows(bankA, bankB, "DEBIT") + " credit="
                 + rows(bankA, bankB, "CREDIT") + " refund=" + rows(bankA, bankB, "REFUND");

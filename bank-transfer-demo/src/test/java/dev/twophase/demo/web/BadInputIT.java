@@ -272,6 +272,12 @@ class BadInputIT extends RealParticipantsTest {
                 c("order userId a number", Case.json("POST", "/api/orders", String.format(ORDER, "\"SKU-MUG\"", "1", "\"PESSIMISTIC\"")
                         .replace("\"buyer-1\"", "42")).answers(400, "malformed-request")),
                 c("unknown product", Case.json("POST", "/api/orders", String.format(ORDER, "\"SKU-NONE\"", "1", "\"PESSIMISTIC\"")).answers(422, "unknown-product")),
+                c("order mode 2pc", Case.json("POST", "/api/orders", String.format(ORDER, "\"SKU-MUG\"", "1", "\"PESSIMISTIC\"")
+                        .replace("{\"sku\"", "{\"mode\":\"2pc\",\"sku\"")).answers(400, "invalid-mode")),
+                c("order mode a number", Case.json("POST", "/api/orders", String.format(ORDER, "\"SKU-MUG\"", "1", "\"PESSIMISTIC\"")
+                        .replace("{\"sku\"", "{\"mode\":2,\"sku\"")).answers(400, "malformed-request")),
+                c("outbox order of an unknown product", Case.json("POST", "/api/orders", String.format(ORDER, "\"SKU-NONE\"", "1", "\"PESSIMISTIC\"")
+                        .replace("{\"sku\"", "{\"mode\":\"outbox\",\"sku\"")).answers(422, "unknown-product")),
                 c("unknown order", Case.request("GET", "/api/orders/no-such-order").answers(404, "not-found")),
                 // ---- the events feed
                 c("limit abc", Case.request("GET", "/api/events?limit=abc").answers(400, "invalid-request")),
@@ -378,7 +384,7 @@ class BadInputIT extends RealParticipantsTest {
     private Map<String, String> state() throws Exception {
         Map<String, String> state = new TreeMap<>();
         for (String table : new String[] { "account", "ledger_entry", "transfer", "user_like", "like_action",
-                "purchase_order", "inbox_event", "pattern_tx", "outbox_event", "branch_barrier" }) {
+                "purchase_order", "inbox_event", "pattern_tx", "outbox_event", "branch_barrier", "product" }) {
             state.put("bank-a " + table, String.valueOf(rows(bankA, table)));
             state.put("bank-b " + table, String.valueOf(rows(bankB, table)));
         }
