@@ -357,13 +357,23 @@
     const article = button.dataset.article;
     const userId = $('like-user').value.trim();
     const liking = button.dataset.action === 'like';
+    const mode = $('like-mode').value;
     try {
+      const body = mode === 'xa' ? { userId } : { userId, mode };
       const { data } = liking
-        ? await api('POST', `/api/articles/${encodeURIComponent(article)}/likes`, { body: { userId } })
+        ? await api('POST', `/api/articles/${encodeURIComponent(article)}/likes`, { body })
         : await api('DELETE', `/api/articles/${encodeURIComponent(article)}/likes/${encodeURIComponent(userId)}`);
       clear('like-error');
-      showResult('like-result', `${data.userId} ${liking ? 'likes' : 'no longer likes'} ${data.articleId}: `
-        + `count ${data.likeCount}, committed on bank A, bank B and the broker.`);
+      if (!liking || mode === 'xa') {
+        showResult('like-result', `${data.userId} ${liking ? 'likes' : 'no longer likes'} ${data.articleId}: `
+          + `count ${data.likeCount}, committed on bank A, bank B and the broker.`);
+      } else if (data.state === 'DONE') {
+        showResult('like-result', `${data.mode} like done: ${data.userId} likes ${data.articleId}, in local transactions. Like ${data.id}.`);
+      } else {
+        showResult('like-result', `${data.mode} like ${data.state.toLowerCase()}: ${data.userId} likes ${data.articleId};`
+          + ` the count follows once the relay has published its event. Like ${data.id}.`);
+        setTimeout(refreshAll, 1500);
+      }
     } catch (e) {
       clear('like-result');
       showError('like-error', e);
@@ -496,7 +506,8 @@
       .map((m) => `${m}: ${f[m].exposed} seen half-done, p50 ${f[m].p50Ms} ms, max ${f[m].maxMs} ms`)
       .join('; ');
     const orders = figures && figures.orders ? line(figures.orders) : '';
-    return `transfers: ${line(figures)}` + (orders ? ` · orders: ${orders}` : '');
+    const likes = figures && figures.likes ? line(figures.likes) : '';
+    return `transfers: ${line(figures)}` + (orders ? ` · orders: ${orders}` : '') + (likes ? ` · likes: ${likes}` : '');
   }
 
   async function loadConsistency() {

@@ -234,7 +234,8 @@ public class ConsistencyChecker {
         Map<String, Set<String>> consumed = new HashMap<>();
         committed.keySet().forEach(k -> consumed.put(k, new HashSet<>()));
         List<String> violations = new ArrayList<>();
-        a.query("SELECT event_id, event_type FROM inbox_event WHERE event_type NOT IN ('" + CREDIT_EVENT + "', '" + CREATE_EVENT + "')", rs -> {
+        a.query("SELECT event_id, event_type FROM inbox_event WHERE event_type NOT IN ('" + CREDIT_EVENT + "', '" + CREATE_EVENT + "', '"
+                + COUNT_EVENT + "')", rs -> {
             String type = rs.getString(2).equals("unlike") ? "like" : rs.getString(2);
             Set<String> set = consumed.get(type);
             if (set == null) {
@@ -317,7 +318,8 @@ public class ConsistencyChecker {
                 depths.put("unreachable", -1);
                 return depths;
             }
-            for (String queue : List.of(EventPublisher.TRANSFERS, EventPublisher.LIKES, EventPublisher.ORDERS, CREDITS_QUEUE, CREATES_QUEUE)) {
+            for (String queue : List.of(EventPublisher.TRANSFERS, EventPublisher.LIKES, EventPublisher.ORDERS, CREDITS_QUEUE, CREATES_QUEUE,
+                    COUNTS_QUEUE)) {
                 try {
                     depths.put(queue, broker.messageCount(queue));
                 } catch (jakarta.jms.InvalidDestinationException e) {
@@ -336,9 +338,12 @@ public class ConsistencyChecker {
     /** The outbox order's queue and event type (orders.OutboxOrder). */
     static final String CREATES_QUEUE = "order-creates";
     static final String CREATE_EVENT = "order-create";
+    /** The outbox like's queue and event type (likes.OutboxLike). */
+    static final String COUNTS_QUEUE = "like-counts";
+    static final String COUNT_EVENT = "like-count";
     static final String CREDIT_EVENT = "transfer-credit";
     private static final List<String> MODES = List.of("SAGA", "TCC", "OUTBOX");
-    private static final List<String> FLOWS = List.of("transfer", "order");
+    private static final List<String> FLOWS = List.of("transfer", "order", "like");
 
     /** One Saga, TCC or outbox transaction's log row, from either bank; {@code flow} is {@code transfer} or {@code order}. */
     record PatternRow(String gid, String flow, String mode, String state, String eventId, Long exposedMs, Long finishedMs) {
@@ -434,12 +439,13 @@ public class ConsistencyChecker {
         }
         figures.put("byMode", byFlow.get("transfer"));
         figures.put("ordersByMode", byFlow.get("order"));
+        figures.put("likesByMode", byFlow.get("like"));
         figures.put("unfinished", unfinished);
         figures.put("frozenCents", frozen);
         figures.put("heldStock", held);
         figures.put("unpublishedOutboxEvents", unpublished);
         return InvariantResult.of("patterns-settled",
-                "No Saga, TCC or outbox transfer or order is left unfinished, no money is left frozen and no stock held by a TCC try,"
+                "No Saga, TCC or outbox transfer, order or like is left unfinished, no money is left frozen and no stock held by a TCC try,"
                         + " no event is left unpublished in an outbox. Under load, transactions in progress and events on their way count until they finish.",
                 figures, violations);
     }
@@ -449,16 +455,19 @@ public class ConsistencyChecker {
      * exposed an intermediate state to a concurrent reader and for how long, from the log's timestamps.
      * Transfers: Saga debited, not yet credited or refunded; TCC confirmed on one side, not the other,
      * with the amount frozen before; outbox debited, credit on its way. Orders: stock taken (Saga,
-     * outbox) or held (TCC) with no order row yet. A measurement: it always passes.
+     * outbox) or held (TCC) with no order row yet. Likes: counted, not yet recorded (Saga); reserved,
+     * not yet counted (TCC); recorded, not yet counted (outbox). A measurement: it always passes.
      */
     InvariantResult intermediateStates(List<PatternRow> patterns) {
         Map<String, Object> figures = new LinkedHashMap<>(windows(patterns, "transfer"));
         figures.put("orders", windows(patterns, "order"));
+        figures.put("likes", windows(patterns, "like"));
         figures.put("xa", Map.of("note", "no reader sees a write before the commit decision; only between the participants' own commits in phase 2"
                 + " (milliseconds) can a reader of both databases see one side committed and not the other"));
         return InvariantResult.of("intermediate-states",
                 "Measured, not checked: how many Saga, TCC and outbox transfers let a concurrent reader see money debited but not yet credited"
-                        + " (or frozen), and orders stock taken or held with no order yet, and for how long (ms, from the log).",
+                        + " (or frozen), orders stock taken or held with no order yet, likes counted but not recorded or the reverse,"
+                        + " and for how long (ms, from the log).",
                 figures, List.of());
     }
 

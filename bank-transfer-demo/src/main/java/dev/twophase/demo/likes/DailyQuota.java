@@ -51,7 +51,11 @@ class DailyQuota {
      * @return the day of the row, to pass to {@link #take}
      */
     LocalDate open(String userId) {
-        LocalDate day = today(clock);
+        return open(userId, today(clock));
+    }
+
+    /** {@link #open(String)} for a given day (the Saga, TCC and outbox likes count against the day they were logged). */
+    LocalDate open(String userId, LocalDate day) {
         ownTransaction.executeWithoutResult(status -> {
             Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM like_quota WHERE user_id = ? AND quota_day = ?",
                     Integer.class, userId, day);
@@ -80,6 +84,14 @@ class DailyQuota {
                 userId, day, limit) == 0) {
             throw exhausted(userId, day, limit);
         }
+    }
+
+    /**
+     * Gives one unit of the day back, in the caller's transaction: a TCC like's cancel or a Saga like's
+     * compensation undoes the unit its try or step took.
+     */
+    void giveBack(String userId, LocalDate day) {
+        jdbc.update("UPDATE like_quota SET used = used - 1 WHERE user_id = ? AND quota_day = ? AND used > 0", userId, day);
     }
 
     static LocalDate today(Clock clock) {

@@ -1,5 +1,12 @@
 package dev.twophase.demo.likes;
 
+import java.net.URI;
+
+import org.springframework.http.ResponseEntity;
+
+import dev.twophase.demo.patterns.PatternMode;
+import dev.twophase.demo.web.NotFoundException;
+
 import java.util.List;
 
 import jakarta.validation.Valid;
@@ -24,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 class LikeController {
 
     private final LikeService likes;
+    private final PatternLikes patterns;
 
-    LikeController(LikeService likes) {
+    LikeController(LikeService likes, PatternLikes patterns) {
         this.likes = likes;
+        this.patterns = patterns;
     }
 
     @GetMapping
@@ -39,10 +48,39 @@ class LikeController {
         return likes.article(id).orElseThrow(() -> LikeRejectedException.unknownArticle(id));
     }
 
+    /**
+     * 201 with the like's state. With {@code mode} saga, tcc or outbox, the body is the like's log
+     * ({@link PatternLike}): 201 once {@code DONE}, 202 while still on its way (the outbox, or a step
+     * that failed unexpectedly and is left to recovery).
+     */
     @PostMapping("/{id}/likes")
-    @ResponseStatus(HttpStatus.CREATED)
-    LikeState like(@PathVariable String id, @Valid @RequestBody LikeRequest request) {
-        return likes.like(id, request.userId());
+    ResponseEntity<?> like(@PathVariable String id, @Valid @RequestBody LikeRequest request) {
+        PatternMode mode = mode(request.mode());
+        if (mode == PatternMode.XA) {
+            return ResponseEntity.status(HttpStatus.CREATED).body(likes.like(id, request.userId()));
+        }
+        PatternLike like = patterns.like(id, request.userId(), mode);
+        URI location = URI.create("/api/articles/" + id + "/likes/" + request.userId() + "/" + like.id());
+        return "DONE".equals(like.state()) ? ResponseEntity.created(location).body(like) : ResponseEntity.accepted().location(location).body(like);
+    }
+
+    /** A Saga, TCC or outbox like's log. */
+    @GetMapping("/{id}/likes/{userId}/{likeId}")
+    PatternLike patternLike(@PathVariable String id, @PathVariable String userId, @PathVariable String likeId) {
+        return patterns.find(likeId).filter(l -> l.articleId().equals(id) && l.userId().equals(userId))
+                .orElseThrow(() -> new NotFoundException("like", likeId));
+    }
+
+    private static PatternMode mode(String text) {
+        if (text == null) {
+            return PatternMode.XA;
+        }
+        try {
+            return PatternMode.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new LikeRejectedException(LikeRejectedException.Reason.INVALID_MODE, "mode must be one of " + PatternMode.accepted()
+                    + " (default xa); nothing was changed.");
+        }
     }
 
     @DeleteMapping("/{id}/likes/{userId}")

@@ -20,6 +20,8 @@ public class LikeRejectedException extends RejectedException {
         public static final Rejection QUOTA_EXHAUSTED = new Rejection(HttpStatus.TOO_MANY_REQUESTS, "like-quota-exhausted", "Daily like quota exhausted");
         public static final Rejection UNKNOWN_ARTICLE = new Rejection(HttpStatus.NOT_FOUND, "unknown-article", "Unknown article");
         public static final Rejection INVALID_REQUEST = new Rejection(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request");
+        public static final Rejection TIMED_OUT = new Rejection(HttpStatus.CONFLICT, "like-timed-out", "Like timed out and was undone");
+        public static final Rejection INVALID_MODE = new Rejection(HttpStatus.BAD_REQUEST, "invalid-mode", "Unknown like mode");
 
         private Reason() {
         }

@@ -149,7 +149,7 @@ public class LikeService {
                 "User '" + userId + "' already likes article '" + articleId + "'; a like counts once.");
     }
 
-    private static void validate(String articleId, String userId) {
+    static void validate(String articleId, String userId) {
         if (userId == null || !userId.matches(LikeRequest.USER_ID_PATTERN)) {
             throw new LikeRejectedException(Reason.INVALID_REQUEST, "userId " + LikeRequest.USER_ID_RULE + ".");
         }

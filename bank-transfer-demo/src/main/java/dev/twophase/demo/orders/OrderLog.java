@@ -2,21 +2,19 @@ package dev.twophase.demo.orders;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
-import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.twophase.demo.patterns.PatternMode;
-import dev.twophase.demo.patterns.PatternStates;
+import dev.twophase.demo.patterns.FlowLog;
 
 /**
  * The {@code pattern_tx} rows of the order flow ({@code flow = 'order'}), in bank A where the stock
  * is: the log of each Saga, TCC and outbox order, its request and its state. An order has no
  * idempotency key of its own (the XA order has none either); the log's key column holds its id.
- * Changes of state are compare-and-sets ({@link PatternStates}).
+ * Changes of state are compare-and-sets ({@link FlowLog}).
  */
-final class OrderLog {
+final class OrderLog extends FlowLog<OrderLog.Row> {
 
     static final String FLOW = "order";
     private static final String COLUMNS = "gid, mode, state, sku, quantity, user_id, order_strategy, event_id, failure, attempts,"
@@ -32,12 +30,8 @@ final class OrderLog {
         }
     }
 
-    private final JdbcTemplate jdbc;
-    private final PatternStates states;
-
     OrderLog(JdbcTemplate bankA) {
-        this.jdbc = bankA;
-        this.states = new PatternStates(bankA);
+        super(bankA, FLOW, COLUMNS, OrderLog::map);
     }
 
     /** Inserts a new row, in the caller's local transaction when there is one. */
@@ -49,45 +43,10 @@ final class OrderLog {
                 r.eventId(), r.createdMs(), r.updatedMs(), r.deadlineMs(), r.exposedMs());
     }
 
-    Optional<Row> find(String gid) {
-        List<Row> rows = jdbc.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE gid = ? AND flow = ?", OrderLog::map, gid, FLOW);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-    }
-
-    /** @see PatternStates#transition */
-    boolean transition(String gid, String expected, String next, String failure, boolean exposed, boolean finished, long now) {
-        return states.transition(gid, expected, next, failure, exposed, finished, now);
-    }
-
-    /**
-     * Records when a reader could first see an intermediate state (stock taken or held, no order yet), in
-     * the local transaction of the step that made it visible.
-     */
-    void exposed(String gid, long now) {
-        jdbc.update("UPDATE pattern_tx SET exposed_ms = ? WHERE gid = ? AND exposed_ms IS NULL", now, gid);
-    }
-
-    /** @see PatternStates#attempted */
-    void attempted(String gid, long now) {
-        states.attempted(gid, now);
-    }
-
-    /** Unfinished orders not changed since {@code staleBefore}, oldest first: what a crash or a failure left behind. */
-    List<Row> stale(long staleBefore, int limit) {
-        JdbcTemplate limited = new JdbcTemplate(jdbc.getDataSource());
-        limited.setMaxRows(limit);
-        return limited.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE finished_ms IS NULL AND updated_ms < ? AND flow = ?"
-                + " ORDER BY updated_ms", OrderLog::map, staleBefore, FLOW);
-    }
-
     private static Row map(ResultSet rs, int i) throws SQLException {
-        long exposed = rs.getLong("exposed_ms");
-        Long exposedMs = rs.wasNull() ? null : exposed;
-        long finished = rs.getLong("finished_ms");
-        Long finishedMs = rs.wasNull() ? null : finished;
         return new Row(rs.getString("gid"), PatternMode.valueOf(rs.getString("mode")), rs.getString("state"), rs.getString("sku"),
                 rs.getInt("quantity"), rs.getString("user_id"), OrderStrategy.valueOf(rs.getString("order_strategy").trim()),
                 rs.getString("event_id"), rs.getString("failure"), rs.getInt("attempts"), rs.getLong("created_ms"),
-                rs.getLong("updated_ms"), rs.getLong("deadline_ms"), exposedMs, finishedMs);
+                rs.getLong("updated_ms"), rs.getLong("deadline_ms"), nullableLong(rs, "exposed_ms"), nullableLong(rs, "finished_ms"));
     }
 }

@@ -10,14 +10,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.twophase.demo.bank.AccountRef;
 import dev.twophase.demo.bank.Bank;
 import dev.twophase.demo.patterns.PatternMode;
-import dev.twophase.demo.patterns.PatternStates;
+import dev.twophase.demo.patterns.FlowLog;
 
 /**
  * The {@code pattern_tx} rows of the transfer flow ({@code flow = 'transfer'}) in one bank: the log of
  * each Saga, TCC and outbox transfer, its request and its state. Changes of state are
- * compare-and-sets ({@link PatternStates}).
+ * compare-and-sets ({@link FlowLog}).
  */
-final class PatternLog {
+final class PatternLog extends FlowLog<PatternLog.Row> {
 
     static final String FLOW = "transfer";
     private static final String COLUMNS = "gid, mode, state, idempotency_key, request_fingerprint, from_bank, from_account, to_bank,"
@@ -33,12 +33,8 @@ final class PatternLog {
         }
     }
 
-    private final JdbcTemplate jdbc;
-    private final PatternStates states;
-
     PatternLog(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
-        this.states = new PatternStates(jdbc);
+        super(jdbc, FLOW, COLUMNS, PatternLog::map);
     }
 
     /** Inserts a new row; a repeated idempotency key fails with a {@code DuplicateKeyException}. */
@@ -51,23 +47,9 @@ final class PatternLog {
                 r.updatedMs(), r.deadlineMs(), r.exposedMs());
     }
 
-    Optional<Row> find(String gid) {
-        return first(jdbc.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE gid = ? AND flow = ?", PatternLog::map, gid, FLOW));
-    }
-
     Optional<Row> findByKey(String idempotencyKey) {
         return first(jdbc.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE flow = ? AND idempotency_key = ?", PatternLog::map,
                 FLOW, idempotencyKey));
-    }
-
-    /** @see PatternStates#transition */
-    boolean transition(String gid, String expected, String next, String failure, boolean exposed, boolean finished, long now) {
-        return states.transition(gid, expected, next, failure, exposed, finished, now);
-    }
-
-    /** @see PatternStates#attempted */
-    void attempted(String gid, long now) {
-        states.attempted(gid, now);
     }
 
     /** The XA transfer in this bank's registry that holds the key, if any (only bank A has XA transfers). */
@@ -78,14 +60,6 @@ final class PatternLog {
     /** Whether {@code e} is this table's idempotency key index refusing a second row, not any other unique index. */
     static boolean isKeyCollision(org.springframework.dao.DuplicateKeyException e) {
         return String.valueOf(e.getMostSpecificCause().getMessage()).toLowerCase(java.util.Locale.ROOT).contains("pattern_tx_key_unique");
-    }
-
-    /** Unfinished rows not changed since {@code staleBefore}, oldest first: what a crash or a failure left behind. */
-    List<Row> stale(long staleBefore, int limit) {
-        JdbcTemplate limited = new JdbcTemplate(jdbc.getDataSource());
-        limited.setMaxRows(limit);
-        return limited.query("SELECT " + COLUMNS + " FROM pattern_tx WHERE finished_ms IS NULL AND updated_ms < ? AND flow = ?"
-                + " ORDER BY updated_ms", PatternLog::map, staleBefore, FLOW);
     }
 
     private static Row map(ResultSet rs, int i) throws SQLException {

@@ -1,0 +1,83 @@
+package dev.twophase.demo.patterns;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/**
+ * One flow's rows of {@code pattern_tx} in one database: the log of each Saga, TCC and outbox
+ * transaction of that flow (transfer, order, like). What every flow's log shares lives here: finding
+ * a row, the unfinished rows recovery takes, and the state columns. Every change of state is a
+ * compare-and-set on the state the caller read, so a request thread and the recovery timer (of this
+ * or another instance) driving the same transaction never both make a transition; the loser reads
+ * the row again and follows it.
+ *
+ * @param <R> the flow's row: its request and its state
+ */
+public class FlowLog<R> {
+
+    protected final JdbcTemplate jdbc;
+    private final String flow;
+    private final String columns;
+    private final RowMapper<R> mapper;
+
+    /**
+     * @param flow the value of {@code pattern_tx.flow}
+     * @param columns the columns {@code mapper} reads
+     */
+    protected FlowLog(JdbcTemplate jdbc, String flow, String columns, RowMapper<R> mapper) {
+        this.jdbc = jdbc;
+        this.flow = flow;
+        this.columns = columns;
+        this.mapper = mapper;
+    }
+
+    public Optional<R> find(String gid) {
+        List<R> rows = jdbc.query("SELECT " + columns + " FROM pattern_tx WHERE gid = ? AND flow = ?", mapper, gid, flow);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Unfinished rows not changed since {@code staleBefore}, oldest first: what a crash or a failure left behind. */
+    public List<R> stale(long staleBefore, int limit) {
+        JdbcTemplate limited = new JdbcTemplate(jdbc.getDataSource());
+        limited.setMaxRows(limit);
+        return limited.query("SELECT " + columns + " FROM pattern_tx WHERE finished_ms IS NULL AND updated_ms < ? AND flow = ?"
+                + " ORDER BY updated_ms", mapper, staleBefore, flow);
+    }
+
+    /**
+     * Moves the row from {@code expected} to {@code next}.
+     *
+     * @param failure the reason code to record, or {@code null} to keep the one there
+     * @param exposed whether a reader can now see an intermediate state (sets {@code exposed_ms} once)
+     * @param finished whether {@code next} is final (sets {@code finished_ms})
+     * @return whether this call made the transition (false: the row is no longer in {@code expected})
+     */
+    public boolean transition(String gid, String expected, String next, String failure, boolean exposed, boolean finished, long now) {
+        return jdbc.update("UPDATE pattern_tx SET state = ?, updated_ms = ?, failure = COALESCE(?, failure),"
+                + " exposed_ms = CASE WHEN ? AND exposed_ms IS NULL THEN ? ELSE exposed_ms END,"
+                + " finished_ms = CASE WHEN ? THEN ? ELSE finished_ms END WHERE gid = ? AND state = ?",
+                next, now, failure, exposed, now, finished, now, gid, expected) == 1;
+    }
+
+    /**
+     * Records when a reader could first see an intermediate state, in the local transaction of the step
+     * that made it visible (the step must run in the log's database).
+     */
+    public void exposed(String gid, long now) {
+        jdbc.update("UPDATE pattern_tx SET exposed_ms = ? WHERE gid = ? AND exposed_ms IS NULL", now, gid);
+    }
+
+    /** Counts one more attempt by the recovery timer and pushes the row's next look back. */
+    public void attempted(String gid, long now) {
+        jdbc.update("UPDATE pattern_tx SET attempts = attempts + 1, updated_ms = ? WHERE gid = ? AND finished_ms IS NULL", now, gid);
+    }
+
+    /** The nullable epoch-ms column, or {@code null}. */
+    protected static Long nullableLong(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}
