@@ -90,27 +90,41 @@ enum Flow {
     /** TCC orders of a product that does not exist: each one's try is refused and cancelled. */
     TCC_ORDER_REFUSED("tcc", true, true),
     /** The order through the outbox. */
-    OUTBOX_ORDER("outbox", false, true);
+    OUTBOX_ORDER("outbox", false, true),
+    /** The like as a Saga. */
+    SAGA_LIKE("saga", false, "like"),
+    /** Saga likes of one user of one article: all but the first are refused at their record and compensate their count. */
+    SAGA_LIKE_REFUSED("saga", true, "like"),
+    /** The like as a TCC. */
+    TCC_LIKE("tcc", false, "like"),
+    /** TCC likes of one user of one article: all but the first have their record try refused and cancel. */
+    TCC_LIKE_REFUSED("tcc", true, "like"),
+    /** The like through the outbox. */
+    OUTBOX_LIKE("outbox", false, "like");
 
     /** The pattern flows' {@code mode}, or {@code null} for the XA flows, which override {@link #next}. */
     private final String mode;
     /** Pattern flows: a request that a step refuses (an unknown account or product). */
     private final boolean unknownTarget;
-    /** Pattern flows: the order rather than the transfer. */
-    private final boolean order;
+    /** Pattern flows: {@code transfer}, {@code order} or {@code like}. */
+    private final String business;
 
     Flow() {
         this(null, false);
     }
 
     Flow(String mode, boolean unknownTarget) {
-        this(mode, unknownTarget, false);
+        this(mode, unknownTarget, "transfer");
     }
 
     Flow(String mode, boolean unknownTarget, boolean order) {
+        this(mode, unknownTarget, order ? "order" : "transfer");
+    }
+
+    Flow(String mode, boolean unknownTarget, String business) {
         this.mode = mode;
         this.unknownTarget = unknownTarget;
-        this.order = order;
+        this.business = business;
     }
 
     /** The three flows under XA, as the crash matrix runs them. */
@@ -141,7 +155,13 @@ enum Flow {
 
     /** The next request of this flow; the XA flows override it, the pattern flows send a transfer or an order in their mode. */
     Request next(String runId, long n) {
-        if (order) {
+        if (business.equals("like")) {
+            // Refused: one user likes one article again and again. Otherwise a new user each time, on any article.
+            String user = unknownTarget ? "fi-" + runId : "fi-" + runId + "-" + n;
+            String article = unknownTarget ? "art-1" : "art-" + (1 + n % 5);
+            return new Request("POST", "/api/articles/" + article + "/likes", "{\"userId\":\"" + user + "\",\"mode\":\"" + mode + "\"}");
+        }
+        if (business.equals("order")) {
             return new Request("POST", "/api/orders", "{\"sku\":\"" + (unknownTarget ? "SKU-NOPE" : "SKU-STICKER")
                     + "\",\"quantity\":1,\"userId\":\"fi-" + runId + "\",\"strategy\":\"PESSIMISTIC\",\"mode\":\"" + mode + "\"}");
         }

@@ -67,7 +67,24 @@ record PatternCrash(String point, String gid) {
             new Scenario("outbox-order.take.after-commit", Flow.OUTBOX_ORDER, Outcome.COMMITTED),
             new Scenario("outbox.relay.after-send", Flow.OUTBOX_ORDER, Outcome.COMMITTED),
             new Scenario("outbox-order.create.before-commit", Flow.OUTBOX_ORDER, Outcome.COMMITTED),
-            new Scenario("outbox-order.create.after-commit", Flow.OUTBOX_ORDER, Outcome.COMMITTED));
+            new Scenario("outbox-order.create.after-commit", Flow.OUTBOX_ORDER, Outcome.COMMITTED),
+            new Scenario("saga-like.count.before-commit", Flow.SAGA_LIKE, Outcome.COMMITTED),
+            new Scenario("saga-like.count.after-commit", Flow.SAGA_LIKE, Outcome.COMMITTED),
+            new Scenario("saga-like.record.before-commit", Flow.SAGA_LIKE, Outcome.COMMITTED),
+            new Scenario("saga-like.record.after-commit", Flow.SAGA_LIKE, Outcome.COMMITTED),
+            new Scenario("saga-like.finish.before-commit", Flow.SAGA_LIKE, Outcome.COMMITTED),
+            new Scenario("saga-like.compensate.after-commit", Flow.SAGA_LIKE_REFUSED, Outcome.ROLLED_BACK),
+            new Scenario("tcc-like.try-count.after-commit", Flow.TCC_LIKE, Outcome.ROLLED_BACK),
+            new Scenario("tcc-like.try-record.after-commit", Flow.TCC_LIKE, Outcome.ROLLED_BACK),
+            new Scenario("tcc-like.confirming.after-commit", Flow.TCC_LIKE, Outcome.COMMITTED),
+            new Scenario("tcc-like.confirm-record.after-commit", Flow.TCC_LIKE, Outcome.COMMITTED),
+            new Scenario("tcc-like.confirm-count.after-commit", Flow.TCC_LIKE, Outcome.COMMITTED),
+            new Scenario("tcc-like.cancel-record.after-commit", Flow.TCC_LIKE_REFUSED, Outcome.ROLLED_BACK),
+            new Scenario("outbox-like.record.before-commit", Flow.OUTBOX_LIKE, Outcome.ROLLED_BACK),
+            new Scenario("outbox-like.record.after-commit", Flow.OUTBOX_LIKE, Outcome.COMMITTED),
+            new Scenario("outbox.relay.after-send", Flow.OUTBOX_LIKE, Outcome.COMMITTED),
+            new Scenario("outbox-like.count.before-commit", Flow.OUTBOX_LIKE, Outcome.COMMITTED),
+            new Scenario("outbox-like.count.after-commit", Flow.OUTBOX_LIKE, Outcome.COMMITTED));
 
     static PatternCrash find(String log) {
         Matcher m = HALT.matcher(log);
@@ -86,6 +103,9 @@ record PatternCrash(String point, String gid) {
     Outcome outcome(DatabaseProbe bankA, DatabaseProbe bankB) {
         if (isOrder(bankA)) {
             return orderOutcome(bankA, bankB);
+        }
+        if (isLike(bankA) || isLike(bankB)) {
+            return likeOutcome(bankA, bankB);
         }
         String state = state(bankA);
         if (state == null) {
@@ -122,11 +142,38 @@ record PatternCrash(String point, String gid) {
         return undone && orders == 0 && consumed == 0 ? Outcome.ROLLED_BACK : Outcome.MIXED;
     }
 
+    /**
+     * What became of a like (its log in bank A, or bank B for the outbox): committed when its log says
+     * DONE, its like record exists and its event was consumed once; rolled back when it ended undone
+     * with neither. That its count matches is the checker's likes-match, which must pass too.
+     */
+    private Outcome likeOutcome(DatabaseProbe bankA, DatabaseProbe bankB) {
+        DatabaseProbe logBank = isLike(bankA) ? bankA : bankB;
+        String state = state(logBank);
+        String eventId = logBank.queryString("SELECT event_id FROM pattern_tx WHERE gid = '" + gid + "'");
+        long records = bankB.queryLong("SELECT COUNT(*) FROM like_action WHERE event_id = ?", eventId);
+        long consumed = bankA.queryLong("SELECT COUNT(*) FROM inbox_event WHERE event_id = ? AND event_type = 'like'", eventId);
+        if ("DONE".equals(state) && records == 1 && consumed == 1) {
+            return Outcome.COMMITTED;
+        }
+        boolean undone = state.equals("COMPENSATED") || state.equals("CANCELLED") || state.equals("REJECTED");
+        return undone && records == 0 && consumed == 0 ? Outcome.ROLLED_BACK : Outcome.MIXED;
+    }
+
+    private boolean isLike(DatabaseProbe bank) {
+        return bank.queryLong("SELECT COUNT(*) FROM pattern_tx WHERE gid = ? AND flow = 'like'", gid) > 0;
+    }
+
     private boolean isOrder(DatabaseProbe bankA) {
         return bankA.queryLong("SELECT COUNT(*) FROM pattern_tx WHERE gid = ? AND flow = 'order'", gid) > 0;
     }
 
     String describe(DatabaseProbe bankA, DatabaseProbe bankB) {
+        if (isLike(bankA) || isLike(bankB)) {
+            DatabaseProbe logBank = isLike(bankA) ? bankA : bankB;
+            return "state=" + state(logBank) + " likeRecords=" + bankB.queryLong("SELECT COUNT(*) FROM like_action WHERE event_id = ?",
+                    logBank.queryString("SELECT event_id FROM pattern_tx WHERE gid = '" + gid + "'"));
+        }
         if (isOrder(bankA)) {
             return "state=" + state(bankA) + " orderRows=" + bankB.queryLong("SELECT COUNT(*) FROM purchase_order WHERE id = ?", gid)
                     + " heldStock=" + bankA.queryLong("SELECT COALESCE(SUM(held_stock), 0) FROM product");

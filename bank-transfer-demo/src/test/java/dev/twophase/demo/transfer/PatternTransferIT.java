@@ -31,8 +31,9 @@ import dev.twophase.testing.DatabaseProbe;
  * a crash left in each state (the states are written as a crash leaves them; the fault-injection
  * suite makes the crashes themselves). The base class checks every invariant after each test.
  */
-@TestPropertySource(properties = { "twophase.patterns.recovery-interval=200ms", "twophase.patterns.stale-after=300ms",
-        "twophase.patterns.timeout=3s" })
+// The same settings as PatternTransferIT, PatternOrderIT and PatternLikeIT: the three share one application context.
+@TestPropertySource(properties = { "twophase.patterns.recovery-interval=200ms", "twophase.patterns.stale-after=1s",
+        "twophase.patterns.timeout=3s", "twophase.likes.daily-quota=3" })
 class PatternTransferIT extends RealParticipantsTest {
 
     @LocalServerPort
