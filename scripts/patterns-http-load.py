@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Drives a running demo over HTTP with the transfer (or, with --flow order, the order) in each mode
+"""Drives a running demo over HTTP with the transfer (or, with --flow order or like, the order or the like) in each mode
 (xa, saga, tcc, outbox) at several client counts, in one run, and prints per cell: transactions/s, p50/p99 latency, the ratio to XA at
 the same client count, and the time from the end of the load until GET /api/consistency passes
 (events consumed, outbox credits applied, nothing unfinished). At the end it prints the checker's
@@ -11,6 +11,7 @@ yet credited, and for how long.
 Use the real profile (PostgreSQL, MariaDB, Artemis) for figures worth quoting; the embedded default
 works too. It moves small random amounts between the seeded accounts A-0001..A-0010, B-0001..B-0010.
 
+--flow like likes a random seeded article as a new user per request (so no like is refused).
 --flow order orders one item of a random seeded product (PESSIMISTIC) per request. The seeded stock
 (1,160 items) runs out within seconds, so give the products stock first, keeping stock-conserved
 true by raising the initial stock with it:
@@ -55,7 +56,10 @@ def cell(url, flow, mode, clients, seconds):
     def client():
         rnd = random.Random()
         while time.monotonic() < stop_at:
-            if flow == "order":
+            if flow == "like":
+                path = "/api/articles/art-%d/likes" % rnd.randint(1, 5)
+                body = {"userId": "load-" + str(uuid.uuid4())[:18]}
+            elif flow == "order":
                 path = "/api/orders"
                 body = {"sku": rnd.choice(SKUS), "quantity": 1, "userId": "load-%d" % rnd.randint(1, 50), "strategy": "PESSIMISTIC"}
             else:
@@ -103,7 +107,7 @@ def main():
     p.add_argument("--seconds", type=float, default=15)
     p.add_argument("--clients", default="1,8,32")
     p.add_argument("--modes", default="xa,saga,tcc,outbox")
-    p.add_argument("--flow", default="transfer", choices=["transfer", "order"])
+    p.add_argument("--flow", default="transfer", choices=["transfer", "order", "like"])
     args = p.parse_args()
     rows = []
     for clients in [int(c) for c in args.clients.split(",")]:

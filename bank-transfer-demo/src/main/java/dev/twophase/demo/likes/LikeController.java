@@ -72,15 +72,7 @@ class LikeController {
     }
 
     private static PatternMode mode(String text) {
-        if (text == null) {
-            return PatternMode.XA;
-        }
-        try {
-            return PatternMode.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new LikeRejectedException(LikeRejectedException.Reason.INVALID_MODE, "mode must be one of " + PatternMode.accepted()
-                    + " (default xa); nothing was changed.");
-        }
+        return PatternMode.ofRequest(text, detail -> new LikeRejectedException(LikeRejectedException.Reason.INVALID_MODE, detail));
     }
 
     @DeleteMapping("/{id}/likes/{userId}")

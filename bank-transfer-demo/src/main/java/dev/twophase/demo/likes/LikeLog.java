@@ -23,9 +23,10 @@ final class LikeLog extends FlowLog<LikeLog.Row> {
 
     /** One like's log row. Times are epoch milliseconds of the application's clock. */
     record Row(String gid, PatternMode mode, String state, String articleId, String userId, String eventId, String failure,
-            int attempts, long createdMs, long updatedMs, long deadlineMs, Long exposedMs, Long finishedMs) {
+            int attempts, long createdMs, long updatedMs, long deadlineMs, Long exposedMs, Long finishedMs) implements FlowLog.Entry {
 
-        boolean finished() {
+        @Override
+        public boolean finished() {
             return finishedMs != null;
         }
     }

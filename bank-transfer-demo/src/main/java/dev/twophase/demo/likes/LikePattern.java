@@ -201,8 +201,8 @@ abstract class LikePattern {
     /** The rejection a finished row records; {@code refused} is the one this call met, or {@code null}. */
     static LikeRejectedException rejection(LikeLog.Row r, LikeRejectedException refused) {
         String what = switch (r.state()) {
-            case "COMPENSATED" -> " The count it added was taken back.";
-            case "CANCELLED" -> " What its try reserved was released.";
+            case "COMPENSATED" -> " Anything it had counted or recorded was taken back.";
+            case "CANCELLED" -> " Anything its try reserved was released.";
             default -> " Nothing was changed.";
         };
         if (refused != null && refused.reason().slug().equals(r.failure())) {

@@ -108,9 +108,8 @@ final class OutboxLike extends LikePattern {
             return reread(row);
         }
         if (now() > row.deadlineMs()) {
-            int again = bankB.jdbc().update("UPDATE outbox_event SET published_at = NULL WHERE event_id = ? AND published_at IS NOT NULL",
-                    countEventId(row.gid()));
-            if (again > 0) {
+            boolean again = bankB.republish(countEventId(row.gid()), timeout);
+            if (again) {
                 log.warn("Outbox like {} is not counted {} ms after it was recorded; publishing its count event again", row.gid(),
                         now() - row.createdMs());
             }

@@ -55,6 +55,10 @@ public class PatternLikes {
             if (logged.isEmpty()) {
                 throw e;
             }
+            if (logged.get().finished() && !LikePattern.DONE.equals(logged.get().state())) {
+                // Undone before the failure: answer as the undo says, not "on its way".
+                throw LikePattern.rejection(logged.get(), null);
+            }
             log.warn("Like {} failed in state {} and is left to recovery: {}", row.gid(), logged.get().state(), e.toString());
             return PatternLike.of(logged.get());
         }
@@ -88,28 +92,8 @@ public class PatternLikes {
     int recoverOnce(Duration staleAfter) {
         int finished = 0;
         for (LikeLog likeLog : logs) {
-            for (LikeLog.Row row : likeLog.stale(LikePattern.now() - staleAfter.toMillis(), BATCH)) {
-                LikeLog.Row after;
-                String refusal = null;
-                try {
-                    after = engine(row.mode()).drive(row);
-                } catch (LikeRejectedException e) {
-                    after = likeLog.find(row.gid()).orElse(row);
-                    refusal = e.reason().slug();
-                } catch (RuntimeException e) {
-                    likeLog.attempted(row.gid(), LikePattern.now());
-                    log.warn("Recovery of {} like {} in state {} failed, will try again: {}", row.mode(), row.gid(), row.state(),
-                            e.toString());
-                    continue;
-                }
-                if (after.finished()) {
-                    finished++;
-                    log.info("Recovered {} like {}: {} -> {}{}", row.mode(), row.gid(), row.state(), after.state(),
-                            refusal == null ? "" : " (" + refusal + ")");
-                } else {
-                    likeLog.attempted(row.gid(), LikePattern.now());
-                }
-            }
+            finished += likeLog.recoverStale("like", LikePattern.now() - staleAfter.toMillis(), BATCH, row -> engine(row.mode()).drive(row),
+                    e -> e instanceof LikeRejectedException r ? r.reason().slug() : null);
         }
         return finished;
     }

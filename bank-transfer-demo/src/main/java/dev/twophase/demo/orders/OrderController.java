@@ -60,14 +60,6 @@ class OrderController {
     }
 
     private static PatternMode mode(String text) {
-        if (text == null) {
-            return PatternMode.XA;
-        }
-        try {
-            return PatternMode.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new OrderRejectedException(Reason.INVALID_MODE, "mode must be one of " + PatternMode.accepted()
-                    + " (default xa); nothing was changed.");
-        }
+        return PatternMode.ofRequest(text, detail -> new OrderRejectedException(Reason.INVALID_MODE, detail));
     }
 }

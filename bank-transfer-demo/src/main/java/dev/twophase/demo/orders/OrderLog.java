@@ -23,9 +23,10 @@ final class OrderLog extends FlowLog<OrderLog.Row> {
     /** One order's log row. Times are epoch milliseconds of the application's clock. */
     record Row(String gid, PatternMode mode, String state, String sku, int quantity, String userId, OrderStrategy strategy,
             String eventId, String failure, int attempts, long createdMs, long updatedMs, long deadlineMs, Long exposedMs,
-            Long finishedMs) {
+            Long finishedMs) implements FlowLog.Entry {
 
-        boolean finished() {
+        @Override
+        public boolean finished() {
             return finishedMs != null;
         }
     }

@@ -186,8 +186,8 @@ abstract class OrderPattern {
      */
     static OrderRejectedException rejection(OrderLog.Row r, OrderRejectedException refused) {
         String what = switch (r.state()) {
-            case "COMPENSATED" -> " The stock taken was put back.";
-            case "CANCELLED" -> " The held stock was released: nothing was taken.";
+            case "COMPENSATED" -> " Any stock it had taken was put back.";
+            case "CANCELLED" -> " Any stock its try held was released: nothing was taken.";
             default -> " Nothing was changed.";
         };
         if (refused != null && refused.reason().slug().equals(r.failure())) {

@@ -94,9 +94,8 @@ final class OutboxOrder extends OrderPattern {
             return reread(row);
         }
         if (now() > row.deadlineMs()) {
-            int again = bankA.jdbc().update("UPDATE outbox_event SET published_at = NULL WHERE event_id = ? AND published_at IS NOT NULL",
-                    createEventId(row.gid()));
-            if (again > 0) {
+            boolean again = bankA.republish(createEventId(row.gid()), timeout);
+            if (again) {
                 log.warn("Outbox order {} has no order row {} ms after its stock was taken; publishing its create event again",
                         row.gid(), now() - row.createdMs());
             }

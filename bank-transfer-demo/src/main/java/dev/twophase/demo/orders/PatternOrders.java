@@ -54,6 +54,10 @@ public class PatternOrders {
             if (logged.isEmpty()) {
                 throw e;
             }
+            if (logged.get().finished() && !OrderPattern.DONE.equals(logged.get().state())) {
+                // Undone before the failure: answer as the undo says, not "on its way".
+                throw OrderPattern.rejection(logged.get(), null);
+            }
             log.warn("Order {} failed in state {} and is left to recovery: {}", row.gid(), logged.get().state(), e.toString());
             return PatternOrder.of(logged.get());
         }
@@ -79,29 +83,7 @@ public class PatternOrders {
      * @return how many orders it drove to a final state
      */
     int recoverOnce(Duration staleAfter) {
-        int finished = 0;
-        for (OrderLog.Row row : orderLog.stale(OrderPattern.now() - staleAfter.toMillis(), BATCH)) {
-            OrderLog.Row after;
-            String refusal = null;
-            try {
-                after = engine(row.mode()).drive(row);
-            } catch (OrderRejectedException e) {
-                // Undone by its mode's rules, or refused on the way and not finished yet.
-                after = orderLog.find(row.gid()).orElse(row);
-                refusal = e.reason().slug();
-            } catch (RuntimeException e) {
-                orderLog.attempted(row.gid(), OrderPattern.now());
-                log.warn("Recovery of {} order {} in state {} failed, will try again: {}", row.mode(), row.gid(), row.state(), e.toString());
-                continue;
-            }
-            if (after.finished()) {
-                finished++;
-                log.info("Recovered {} order {}: {} -> {}{}", row.mode(), row.gid(), row.state(), after.state(),
-                        refusal == null ? "" : " (" + refusal + ")");
-            } else {
-                orderLog.attempted(row.gid(), OrderPattern.now());
-            }
-        }
-        return finished;
+        return orderLog.recoverStale("order", OrderPattern.now() - staleAfter.toMillis(), BATCH, row -> engine(row.mode()).drive(row),
+                e -> e instanceof OrderRejectedException r ? r.reason().slug() : null);
     }
 }

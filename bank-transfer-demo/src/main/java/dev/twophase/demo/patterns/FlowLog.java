@@ -16,7 +16,20 @@ import org.springframework.jdbc.core.RowMapper;
  *
  * @param <R> the flow's row: its request and its state
  */
-public class FlowLog<R> {
+public class FlowLog<R extends FlowLog.Entry> {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FlowLog.class);
+
+    /** What every flow's row has. */
+    public interface Entry {
+        String gid();
+
+        PatternMode mode();
+
+        String state();
+
+        boolean finished();
+    }
 
     protected final JdbcTemplate jdbc;
     private final String flow;
@@ -73,6 +86,46 @@ public class FlowLog<R> {
     /** Counts one more attempt by the recovery timer and pushes the row's next look back. */
     public void attempted(String gid, long now) {
         jdbc.update("UPDATE pattern_tx SET attempts = attempts + 1, updated_ms = ? WHERE gid = ? AND finished_ms IS NULL", now, gid);
+    }
+
+    /**
+     * One recovery pass over this log: each unfinished row unchanged since {@code staleBefore} (a crash, a
+     * lost connection, a database that was down) is driven on by its mode's rules. A row that does not
+     * finish is counted as attempted, which pushes its next look back.
+     *
+     * @param what the flow's noun for the log lines, e.g. {@code order}
+     * @param drive drives a row to where it gets now; may throw the flow's refusal
+     * @param refusal the slug of a flow's refusal, or {@code null} for any other exception
+     * @return how many rows it drove to a final state
+     */
+    public int recoverStale(String what, long staleBefore, int batch, java.util.function.UnaryOperator<R> drive,
+            java.util.function.Function<RuntimeException, String> refusal) {
+        int done = 0;
+        for (R row : stale(staleBefore, batch)) {
+            R after;
+            String refused = null;
+            try {
+                after = drive.apply(row);
+            } catch (RuntimeException e) {
+                refused = refusal.apply(e);
+                if (refused == null) {
+                    attempted(row.gid(), System.currentTimeMillis());
+                    log.warn("Recovery of {} {} {} in state {} failed, will try again: {}", row.mode(), what, row.gid(), row.state(),
+                            e.toString());
+                    continue;
+                }
+                // Undone by its mode's rules, or refused on the way and not finished yet.
+                after = find(row.gid()).orElse(row);
+            }
+            if (after.finished()) {
+                done++;
+                log.info("Recovered {} {} {}: {} -> {}{}", row.mode(), what, row.gid(), row.state(), after.state(),
+                        refused == null ? "" : " (" + refused + ")");
+            } else {
+                attempted(row.gid(), System.currentTimeMillis());
+            }
+        }
+        return done;
     }
 
     /** The nullable epoch-ms column, or {@code null}. */

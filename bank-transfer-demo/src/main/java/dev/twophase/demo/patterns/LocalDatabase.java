@@ -76,6 +76,21 @@ public final class LocalDatabase {
         }
     }
 
+    /**
+     * Puts an event that was published at least {@code olderThan} ago back into the outbox, for the relay
+     * to publish again: a way back for a message that went to the dead-letter queue. Published less
+     * long ago, it is left alone, so a consumer that is merely behind is not fed copies of its backlog
+     * (the consumers would drop them, but only after receiving them). The cut-off uses this
+     * application's clock against the database's {@code published_at}: a skew between the two only
+     * makes the republish earlier or later, never wrong, since delivery is at least once anyway.
+     *
+     * @return whether it was put back
+     */
+    public boolean republish(String eventId, java.time.Duration olderThan) {
+        return jdbc.update("UPDATE outbox_event SET published_at = NULL WHERE event_id = ? AND published_at IS NOT NULL AND published_at < ?",
+                eventId, java.sql.Timestamp.from(java.time.Instant.now().minus(olderThan))) > 0;
+    }
+
     private BranchBarrier barrier(Connection c) throws SQLException {
         BranchBarrier b = barrier;
         if (b == null) {

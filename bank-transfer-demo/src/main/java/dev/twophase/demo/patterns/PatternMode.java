@@ -30,6 +30,22 @@ public enum PatternMode {
         throw new IllegalArgumentException("mode must be one of " + accepted() + ", not '" + text + "'");
     }
 
+    /**
+     * The mode of a request: {@link #XA} when {@code text} is {@code null}, else {@link #parse}d.
+     *
+     * @param invalid makes the flow's own typed refusal from the detail to show the client
+     */
+    public static PatternMode ofRequest(String text, java.util.function.Function<String, ? extends RuntimeException> invalid) {
+        if (text == null) {
+            return XA;
+        }
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid.apply("mode must be one of " + accepted() + " (default xa); nothing was changed.");
+        }
+    }
+
     /** The accepted values, lower case, comma-separated. */
     public static String accepted() {
         return Arrays.stream(values()).map(m -> m.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));

@@ -109,9 +109,8 @@ final class OutboxTransfer extends TransferPattern {
         if (now() > row.deadlineMs()) {
             // Published but still not credited after the timeout: the message may have gone to the dead-letter queue
             // (the credited bank was down through every redelivery). Publish it again; the inbox drops a second copy.
-            int again = db(row.from().bank()).jdbc().update(
-                    "UPDATE outbox_event SET published_at = NULL WHERE event_id = ? AND published_at IS NOT NULL", creditEventId(row));
-            if (again > 0) {
+            boolean again = db(row.from().bank()).republish(creditEventId(row), timeout);
+            if (again) {
                 log.warn("Outbox transfer {} is not credited {} ms after it was debited; publishing its credit event again",
                         row.gid(), now() - row.createdMs());
             }

@@ -26,9 +26,10 @@ final class PatternLog extends FlowLog<PatternLog.Row> {
     /** One transfer's log row. Times are epoch milliseconds of the application's clock. */
     record Row(String gid, PatternMode mode, String state, String idempotencyKey, String fingerprint, AccountRef from,
             AccountRef to, long amountCents, String eventId, String failure, int attempts, long createdMs, long updatedMs,
-            long deadlineMs, Long exposedMs, Long finishedMs) {
+            long deadlineMs, Long exposedMs, Long finishedMs) implements FlowLog.Entry {
 
-        boolean finished() {
+        @Override
+        public boolean finished() {
             return finishedMs != null;
         }
     }

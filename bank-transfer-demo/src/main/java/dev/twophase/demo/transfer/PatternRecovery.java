@@ -3,8 +3,6 @@ package dev.twophase.demo.transfer;
 import java.time.Duration;
 import java.util.Collection;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.twophase.demo.patterns.PeriodicTask;
 
 /**
@@ -16,7 +14,6 @@ import dev.twophase.demo.patterns.PeriodicTask;
  */
 final class PatternRecovery extends PeriodicTask {
 
-    private static final Logger log = LoggerFactory.getLogger(PatternRecovery.class);
     private static final int BATCH = 50;
 
     private final PatternTransfers transfers;
@@ -38,33 +35,8 @@ final class PatternRecovery extends PeriodicTask {
     int recoverOnce() {
         int finished = 0;
         for (PatternLog patternLog : logs) {
-            for (PatternLog.Row row : patternLog.stale(TransferPattern.now() - staleAfter.toMillis(), BATCH)) {
-                try {
-                    PatternLog.Row after = transfers.engine(row.mode()).drive(row);
-                    if (after.finished()) {
-                        finished++;
-                        log.info("Recovered {} transfer {}: {} -> {}", row.mode(), row.gid(), row.state(), after.state());
-                    } else {
-                        patternLog.attempted(row.gid(), TransferPattern.now());
-                    }
-                } catch (TransferRejectedException e) {
-                    // Undone by its mode's rules (a timeout, a refused step) -- or refused on the way and not finished yet.
-                    PatternLog.Row after = patternLog.find(row.gid()).orElse(row);
-                    if (after.finished()) {
-                        finished++;
-                        log.info("Recovered {} transfer {}: {} -> {} ({})", row.mode(), row.gid(), row.state(), after.state(),
-                                e.reason().slug());
-                    } else {
-                        patternLog.attempted(row.gid(), TransferPattern.now());
-                        log.warn("Recovery of {} transfer {} in state {} was refused, will try again: {}", row.mode(), row.gid(),
-                                after.state(), e.getMessage());
-                    }
-                } catch (RuntimeException e) {
-                    patternLog.attempted(row.gid(), TransferPattern.now());
-                    log.warn("Recovery of {} transfer {} in state {} failed, will try again: {}", row.mode(), row.gid(), row.state(),
-                            e.toString());
-                }
-            }
+            finished += patternLog.recoverStale("transfer", TransferPattern.now() - staleAfter.toMillis(), BATCH,
+                    row -> transfers.engine(row.mode()).drive(row), e -> e instanceof TransferRejectedException r ? r.reason().slug() : null);
         }
         return finished;
     }

@@ -76,6 +76,10 @@ public class PatternTransfers {
         if (logged.isEmpty()) {
             throw failure;
         }
+        if (logged.get().finished() && !TransferPattern.DONE.equals(logged.get().state())) {
+            // Undone before the failure: answer as the undo says, not "on its way".
+            throw TransferPattern.rejection(logged.get(), null);
+        }
         log.warn("Transfer {} failed in state {} and is left to recovery: {}", logged.get().gid(), logged.get().state(), failure.toString());
         return new Outcome(PatternTransfer.of(logged.get()), false);
     }

@@ -71,15 +71,7 @@ class TransferController {
     }
 
     private static PatternMode mode(String text) {
-        if (text == null) {
-            return PatternMode.XA;
-        }
-        try {
-            return PatternMode.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new TransferRejectedException(Reason.INVALID_MODE, "mode must be one of " + PatternMode.accepted()
-                    + " (default xa); nothing was changed.");
-        }
+        return PatternMode.ofRequest(text, detail -> new TransferRejectedException(Reason.INVALID_MODE, detail));
     }
 
     private static TransferRequest withKey(TransferRequest request, String headerKey) {

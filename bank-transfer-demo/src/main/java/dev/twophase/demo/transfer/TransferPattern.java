@@ -197,8 +197,8 @@ abstract class TransferPattern {
      */
     static TransferRejectedException rejection(PatternLog.Row r, TransferRejectedException refused) {
         String what = switch (r.state()) {
-            case "COMPENSATED" -> " The debit was compensated: the money is back.";
-            case "CANCELLED" -> " The reservation was cancelled: nothing was spent.";
+            case "COMPENSATED" -> " Any debit was compensated: the money is back.";
+            case "CANCELLED" -> " Any reservation was cancelled: nothing was spent.";
             default -> " Nothing was changed.";
         };
         if (refused != null && refused.reason().slug().equals(r.failure())) {

@@ -29,7 +29,6 @@ import dev.twophase.demo.support.RealParticipantsTest;
  * and recovery of crash states written as a crash leaves them. The base class checks every invariant
  * (likes-match among them) after each test.
  */
-// The same settings as PatternTransferIT, PatternOrderIT and PatternLikeIT: the three share one application context.
 @TestPropertySource(properties = { "twophase.patterns.recovery-interval=200ms", "twophase.patterns.stale-after=1s",
         "twophase.patterns.timeout=3s", "twophase.likes.daily-quota=3" })
 class PatternLikeIT extends RealParticipantsTest {

@@ -29,7 +29,6 @@ import dev.twophase.demo.support.RealParticipantsTest;
  * finishing what a crash left in each state (written as a crash leaves it; the fault-injection suite
  * makes the crashes). The base class checks every invariant after each test.
  */
-// The same settings as PatternTransferIT, PatternOrderIT and PatternLikeIT: the three share one application context.
 @TestPropertySource(properties = { "twophase.patterns.recovery-interval=200ms", "twophase.patterns.stale-after=1s",
         "twophase.patterns.timeout=3s", "twophase.likes.daily-quota=3" })
 class PatternOrderIT extends RealParticipantsTest {

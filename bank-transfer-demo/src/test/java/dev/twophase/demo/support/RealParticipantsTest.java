@@ -61,7 +61,7 @@ public abstract class RealParticipantsTest {
 
     /** The consistency checker must pass after every test: all invariants, events drained, nothing prepared. */
     @AfterEach
-    void consistencyCheckerPassesAfterTheTest() {
+    protected void consistencyCheckerPassesAfterTheTest() {
         awaitConsistent();
     }
 

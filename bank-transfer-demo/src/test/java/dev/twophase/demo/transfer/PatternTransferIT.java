@@ -31,7 +31,6 @@ import dev.twophase.testing.DatabaseProbe;
  * a crash left in each state (the states are written as a crash leaves them; the fault-injection
  * suite makes the crashes themselves). The base class checks every invariant after each test.
  */
-// The same settings as PatternTransferIT, PatternOrderIT and PatternLikeIT: the three share one application context.
 @TestPropertySource(properties = { "twophase.patterns.recovery-interval=200ms", "twophase.patterns.stale-after=1s",
         "twophase.patterns.timeout=3s", "twophase.likes.daily-quota=3" })
 class PatternTransferIT extends RealParticipantsTest {
