@@ -82,15 +82,15 @@ enum Flow {
     /** The transfer through the outbox. */
     OUTBOX_TRANSFER("outbox", false),
     /** The order as a Saga. */
-    SAGA_ORDER("saga", false, true),
+    SAGA_ORDER("saga", false, "order"),
     /** Saga orders of a product that does not exist: each one's take is refused and fenced by a null compensation. */
-    SAGA_ORDER_REFUSED("saga", true, true),
+    SAGA_ORDER_REFUSED("saga", true, "order"),
     /** The order as a TCC. */
-    TCC_ORDER("tcc", false, true),
+    TCC_ORDER("tcc", false, "order"),
     /** TCC orders of a product that does not exist: each one's try is refused and cancelled. */
-    TCC_ORDER_REFUSED("tcc", true, true),
+    TCC_ORDER_REFUSED("tcc", true, "order"),
     /** The order through the outbox. */
-    OUTBOX_ORDER("outbox", false, true),
+    OUTBOX_ORDER("outbox", false, "order"),
     /** The like as a Saga. */
     SAGA_LIKE("saga", false, "like"),
     /** Saga likes of one user of one article: all but the first are refused at their record and compensate their count. */
@@ -115,10 +115,6 @@ enum Flow {
 
     Flow(String mode, boolean unknownTarget) {
         this(mode, unknownTarget, "transfer");
-    }
-
-    Flow(String mode, boolean unknownTarget, boolean order) {
-        this(mode, unknownTarget, order ? "order" : "transfer");
     }
 
     Flow(String mode, boolean unknownTarget, String business) {

@@ -59,12 +59,7 @@ class LikePatternConfiguration {
     /** Every {@code recovery-interval}, drives on the likes unchanged for {@code stale-after}. */
     @Bean
     PeriodicTask likeRecovery(PatternLikes likes, PatternProperties settings) {
-        return new PeriodicTask("like-recovery", settings.recoveryInterval()) {
-            @Override
-            protected void tick() {
-                likes.recoverOnce(settings.staleAfter());
-            }
-        };
+        return PeriodicTask.every("like-recovery", settings.recoveryInterval(), () -> likes.recoverOnce(settings.staleAfter()));
     }
 
     /** The outbox like's consumer: a local JMS transaction per count event, acknowledged after the count commits. */

@@ -46,12 +46,7 @@ class OrderPatternConfiguration {
     /** Every {@code recovery-interval}, drives on the orders unchanged for {@code stale-after}. */
     @Bean
     PeriodicTask orderRecovery(PatternOrders orders, PatternProperties settings) {
-        return new PeriodicTask("order-recovery", settings.recoveryInterval()) {
-            @Override
-            protected void tick() {
-                orders.recoverOnce(settings.staleAfter());
-            }
-        };
+        return PeriodicTask.every("order-recovery", settings.recoveryInterval(), () -> orders.recoverOnce(settings.staleAfter()));
     }
 
     /** The outbox order's consumer: a local JMS transaction per create event, acknowledged after the order row commits. */

@@ -25,6 +25,16 @@ public abstract class PeriodicTask implements SmartLifecycle {
         this.interval = interval;
     }
 
+    /** A task that runs {@code pass} every {@code interval} on a daemon thread named {@code threadName}. */
+    public static PeriodicTask every(String threadName, Duration interval, Runnable pass) {
+        return new PeriodicTask(threadName, interval) {
+            @Override
+            protected void tick() {
+                pass.run();
+            }
+        };
+    }
+
     /** One pass; an exception it throws is the subclass's to log, the next pass runs anyway. */
     protected abstract void tick();
 
