@@ -136,6 +136,8 @@ class BenchConfiguration {
                 case ONE_PHASE_XA -> jta.executeWithoutResult(st -> sameBank(xaA, t));
                 case LOCAL -> localTxA.executeWithoutResult(st -> sameBank(localA, t));
                 case NARAYANA_DBS_BROKER -> throw new IllegalArgumentException("mode n-a runs on NarayanaPeer, not on twophase's participants");
+                case DEMO_XA, DEMO_SAGA, DEMO_TCC, DEMO_OUTBOX -> throw new IllegalArgumentException("mode " + mode.key()
+                        + " runs in the demo application (DemoApp), not on the benchmark's participants");
             }
         }
 

@@ -26,6 +26,10 @@ final class BenchData {
     /** Every benchmark account starts with 10^12 cents; a run moves 1 cent per transfer. */
     static final long START_BALANCE = 1_000_000_000_000L;
 
+    /** The tables a transfer writes in either bank, in any mode (the demo's Saga, TCC and outbox included). */
+    private static final List<String> FLOW_TABLES = List.of("ledger_entry", "transfer", "pattern_tx", "outbox_event", "inbox_event",
+            "branch_barrier");
+
     private final JdbcTemplate bankA;
     private final JdbcTemplate bankB;
     private final String brokerUrl;
@@ -62,9 +66,10 @@ final class BenchData {
         }
         List<Object[]> rows = new ArrayList<>();
         for (int i = 1; i <= accounts; i++) {
-            rows.add(new Object[] {account(letter, i), "bench " + i, START_BALANCE, account(letter, i)});
+            rows.add(new Object[] {account(letter, i), "bench " + i, START_BALANCE, START_BALANCE, account(letter, i)});
         }
-        bank.batchUpdate("INSERT INTO account (id, owner, balance_cents) SELECT ?, ?, ? FROM (SELECT 1 AS one) x"
+        // The opening balance too: the demo's consistency checker (demo modes) compares each balance with it and its ledger.
+        bank.batchUpdate("INSERT INTO account (id, owner, balance_cents, opening_balance_cents) SELECT ?, ?, ?, ? FROM (SELECT 1 AS one) x"
                 + " WHERE NOT EXISTS (SELECT 1 FROM account WHERE id = ?)", rows);
     }
 
@@ -78,14 +83,20 @@ final class BenchData {
         return account(bank, 1 + ThreadLocalRandom.current().nextInt(accounts));
     }
 
-    /** Empties the registry and ledgers, resets the balances and drains the event queue, so every run starts alike. */
+    /**
+     * Empties the registry and ledgers (and the demo's pattern log, outbox, inbox and barrier, which the
+     * demo modes fill), resets the balances and drains the event queue, so every run starts alike.
+     * The demo modes call it only once the demo is quiet (consistent).
+     */
     void reset() throws JMSException {
         // TRUNCATE, not DELETE: deleted rows would stay behind as dead tuples in PostgreSQL and slow every later run.
-        bankA.execute("TRUNCATE ledger_entry, transfer");
-        bankB.execute("TRUNCATE TABLE ledger_entry");
-        bankB.execute("TRUNCATE TABLE transfer");
+        bankA.execute("TRUNCATE " + String.join(", ", FLOW_TABLES));
+        for (String table : FLOW_TABLES) {
+            bankB.execute("TRUNCATE TABLE " + table);
+        }
         for (JdbcTemplate bank : List.of(bankA, bankB)) {
-            bank.update("UPDATE account SET balance_cents = ? WHERE id LIKE '_-X%'", START_BALANCE);
+            bank.update("UPDATE account SET balance_cents = ?, opening_balance_cents = ? WHERE id LIKE '_-X%'", START_BALANCE,
+                    START_BALANCE);
         }
         bankA.execute("VACUUM ANALYZE account");
         drainQueue();
@@ -124,6 +135,43 @@ final class BenchData {
         long expectedMessages = mode.sendsEvent() ? completed : 0;
         if (e.messages() != expectedMessages) {
             problems.add(e.messages() + " messages for " + expectedMessages + " expected");
+        }
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
+    /**
+     * Whether the demo, once consistent after a demo mode's load, holds exactly {@code completed}
+     * transfers of that mode, each finished ({@code DONE}) with one debit and one credit, and the
+     * benchmark accounts' money conserved; or what is wrong. (The demo's own checker has already
+     * matched every event with its consumption and every ledger with its balance.)
+     *
+     * @return {@code null} when everything matches
+     */
+    String verifyDemo(Mode mode, long completed) {
+        List<String> problems = new ArrayList<>();
+        long registered;
+        if (mode == Mode.DEMO_XA) {
+            registered = count(bankA, "SELECT COUNT(*) FROM transfer") + count(bankB, "SELECT COUNT(*) FROM transfer");
+        } else {
+            String done = "SELECT COUNT(*) FROM pattern_tx WHERE flow = 'transfer' AND mode = '"
+                    + mode.requestMode().toUpperCase(java.util.Locale.ROOT) + "' AND state = 'DONE'";
+            registered = count(bankA, done) + count(bankB, done);
+            long others = count(bankA, "SELECT COUNT(*) FROM pattern_tx") + count(bankB, "SELECT COUNT(*) FROM pattern_tx") - registered;
+            if (others != 0) {
+                problems.add(others + " pattern log rows not DONE or of another mode");
+            }
+        }
+        if (registered != completed) {
+            problems.add(registered + " finished transfers for " + completed + " accepted");
+        }
+        long ledger = count(bankA, "SELECT COUNT(*) FROM ledger_entry") + count(bankB, "SELECT COUNT(*) FROM ledger_entry");
+        if (ledger != 2 * completed) {
+            problems.add(ledger + " ledger rows for " + completed + " transfers");
+        }
+        long delta = count(bankA, "SELECT COALESCE(SUM(balance_cents), 0) FROM account WHERE id LIKE 'A-X%'")
+                + count(bankB, "SELECT COALESCE(SUM(balance_cents), 0) FROM account WHERE id LIKE 'B-X%'") - 2L * accounts * START_BALANCE;
+        if (delta != 0) {
+            problems.add("balances off by " + delta + " cents");
         }
         return problems.isEmpty() ? null : String.join("; ", problems);
     }

@@ -31,11 +31,12 @@ import picocli.CommandLine.Option;
         description = "Measures the price of atomicity: the transfer flow under XA and without it, in one run.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
-    @Option(names = "--modes", split = ",", defaultValue = "a,n-a,b,c,d-xa,d-local",
+    @Option(names = "--modes", split = ",", defaultValue = "a,n-a,b,c,d-xa,d-local,p",
             description = "Modes to run: a (XA over PostgreSQL + MySQL + broker), n-a (the same under Narayana), b (XA over the two"
                     + " databases), c (baseline:"
                     + " two local transactions and a persistent send), d-xa / d-local (one participant via XA vs a local"
-                    + " transaction), d (both). Default: ${DEFAULT-VALUE}")
+                    + " transaction), d (both), p-xa / p-saga / p-tcc / p-outbox (the demo application's transfer over HTTP in that"
+                    + " mode, needs --demo-jar), p (all four). Default: ${DEFAULT-VALUE}")
     List<String> modes;
 
     @Option(names = "--clients", split = ",", defaultValue = "1,8,32", description = "Client counts. Default: ${DEFAULT-VALUE}")
@@ -110,6 +111,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Also write the results as Markdown to this file, e.g. docs/benchmark-results.md.")
     Path output;
 
+    @Option(names = "--demo-jar", description = "The demo application's jar for the p-* modes, started in its own JVM on the same"
+            + " servers. Default: the bank-transfer-demo-*.jar in bank-transfer-demo/target (built by the README's benchmark command).")
+    Path demoJar;
+
+    @Option(names = "--consistency-timeout", defaultValue = "300s",
+            description = "How long a p-* mode may take, after its load, until the demo's consistency checker passes; longer fails"
+                    + " the run. Default: ${DEFAULT-VALUE}")
+    String consistencyTimeout;
+
     private final PrintStream out;
     private final String[] args;
 
@@ -144,9 +154,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Duration warmupTime = duration("--warmup", warmup);
         Duration roundTime = duration("--round", round);
         Duration jitTime = duration("--jit-warmup", jitWarmup);
+        Duration consistencyLimit = duration("--consistency-timeout", consistencyTimeout);
         if (rounds < 1 || clients.isEmpty() || clients.stream().anyMatch(c -> c < 1) || accounts < 2) {
             throw new IllegalArgumentException("--rounds and every --clients value must be at least 1, --accounts at least 2");
         }
+        Path jar = selected.stream().anyMatch(Mode::demo) ? demoJar() : null;
         int maxClients = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
         Path work = workDir.toAbsolutePath().normalize();
         Files.createDirectories(work);
@@ -162,7 +174,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         try {
             BenchSettings settings = new BenchSettings(pgUrl, pgUser, pgPassword, mysqlUrl, mysqlUser, mysqlPassword, url,
                     maxClients, accounts, work);
-            report = measure(settings, selected, jitTime, warmupTime, roundTime);
+            report = measure(settings, selected, jitTime, warmupTime, roundTime, jar, consistencyLimit);
         } finally {
             if (broker != null) {
                 broker.stop();
@@ -179,8 +191,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return report.allPassed() ? 0 : 1;
     }
 
-    private Report measure(BenchSettings settings, Set<Mode> selected, Duration jitTime, Duration warmupTime, Duration roundTime)
-            throws Exception {
+    private Report measure(BenchSettings settings, Set<Mode> selected, Duration jitTime, Duration warmupTime, Duration roundTime,
+            Path jar, Duration consistencyLimit) throws Exception {
         BenchData data = new BenchData(settings);
         data.prepare(settings);
         FsyncProbe.Result fsyncBefore = FsyncProbe.measure(settings.workDir(), 500);
@@ -204,10 +216,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     (jmsPool.equals("pooled-jms") ? "pooled-jms (XA sessions and producers reused)" : "Atomikos's (a new XA session per transaction)")
                             + "; JDBC validation-window " + validationWindow);
             if (!jitTime.isZero()) {
-                out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitTime.toMillis() / selected.size());
+                out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitMillis(jitTime, selected));
                 for (Mode mode : selected) {
-                    if (!mode.narayana()) {
-                        LoadDriver.run(8, Duration.ofMillis(jitTime.toMillis() / selected.size()), 1, Duration.ofMillis(1),
+                    if (!mode.narayana() && !mode.demo()) {
+                        LoadDriver.run(8, Duration.ofMillis(jitMillis(jitTime, selected)), 1, Duration.ofMillis(1),
                                 () -> participants.transfer(mode, next(mode, data)));
                     }
                 }
@@ -215,7 +227,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
             for (int c : clients) {
                 for (Mode mode : selected) {
-                    if (mode.narayana()) {
+                    if (mode.narayana() || mode.demo()) {
                         continue;
                     }
                     cell(mode, c, data, builder, warmupTime, roundTime, () -> participants.transfer(mode, next(mode, data)), phases);
@@ -223,7 +235,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         if (selected.contains(Mode.NARAYANA_DBS_BROKER)) {
-            measureNarayana(settings, data, builder, jitTime.toMillis() / selected.size(), warmupTime, roundTime);
+            measureNarayana(settings, data, builder, jitMillis(jitTime, selected), warmupTime, roundTime);
+        }
+        if (jar != null) {
+            measureDemo(jar, settings, data, builder, selected, jitMillis(jitTime, selected), warmupTime, roundTime, consistencyLimit);
         }
         FsyncProbe.Result fsyncAfter = FsyncProbe.measure(settings.workDir(), 500);
         out.printf("fsync after the runs: median %.3f ms, p99 %.3f ms%n", fsyncAfter.medianMillis(), fsyncAfter.p99Millis());
@@ -247,6 +262,78 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 cell(mode, c, data, builder, warmupTime, roundTime, () -> narayana.transfer(next(mode, data)), null);
             }
         }
+    }
+
+    /**
+     * The demo modes, last: the demo application in its own JVM on the same databases and broker (the
+     * benchmark's own pools are closed by then), a JIT warm-up of each mode, then per client count each
+     * mode's cell, waiting after each until the demo is consistent.
+     */
+    private void measureDemo(Path jar, BenchSettings settings, BenchData data, Report.Builder builder, Set<Mode> selected,
+            long jitMillis, Duration warmupTime, Duration roundTime, Duration consistencyLimit) throws Exception {
+        List<Mode> demoModes = selected.stream().filter(Mode::demo).toList();
+        data.reset(); // the last cell's rows have no consumed events: the demo's checker would count them as lost
+        out.println("Starting the demo application (" + jar + ") ...");
+        try (DemoApp demo = DemoApp.start(jar, settings)) {
+            builder.demo(demo.describe());
+            if (jitMillis > 0) {
+                out.printf("JIT warm-up: every demo mode for %d ms with 8 clients ...%n", jitMillis);
+                for (Mode mode : demoModes) {
+                    LoadDriver.run(8, Duration.ofMillis(jitMillis), 1, Duration.ofMillis(1), () -> demo.transfer(mode, next(mode, data)));
+                }
+                demo.awaitConsistent(consistencyLimit);
+            }
+            for (int c : clients) {
+                for (Mode mode : demoModes) {
+                    data.reset();
+                    out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
+                    LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime, () -> demo.transfer(mode, next(mode, data)));
+                    Duration consistentAfter = null;
+                    String problem;
+                    try {
+                        consistentAfter = demo.awaitConsistent(consistencyLimit);
+                        problem = data.verifyDemo(mode, m.completedInAll());
+                    } catch (IllegalStateException e) {
+                        problem = e.getMessage();
+                    }
+                    builder.addDemo(mode, m, problem, consistentAfter);
+                    out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  consistent after %s  errors %d  %s%n", m.throughput(), m.p50Millis(),
+                            m.p99Millis(), consistentAfter == null ? "–" : String.format(java.util.Locale.ROOT, "%.1f s",
+                                    consistentAfter.toMillis() / 1000.0), m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
+                    if (m.firstError() != null) {
+                        out.println("         first error: " + m.firstError());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The demo jar: --demo-jar, or the one the README's benchmark command builds. */
+    private Path demoJar() throws java.io.IOException {
+        if (demoJar != null) {
+            if (!Files.isRegularFile(demoJar)) {
+                throw new IllegalArgumentException("--demo-jar " + demoJar + " is not a file: build the demo with ./mvnw -B -q -pl"
+                        + " bank-transfer-demo -am -DskipTests package and pass its jar, or leave the p-* modes out of --modes");
+            }
+            return demoJar;
+        }
+        Path target = Path.of("bank-transfer-demo", "target");
+        if (Files.isDirectory(target)) {
+            try (var jars = Files.list(target)) {
+                List<Path> found = jars.filter(p -> p.getFileName().toString().matches("bank-transfer-demo-.*\\.jar")).sorted().toList();
+                if (found.size() == 1) {
+                    return found.get(0);
+                }
+            }
+        }
+        throw new IllegalArgumentException("no demo jar in " + target.toAbsolutePath() + " for the p-* modes: build it with ./mvnw -B -q"
+                + " -pl bank-transfer-demo -am -DskipTests package (the README's benchmark command does), pass --demo-jar, or leave"
+                + " the p-* modes out of --modes");
+    }
+
+    /** Each mode's share of the JIT warm-up; the demo's modes are warmed up in the demo, each for the same share. */
+    private static long jitMillis(Duration jitTime, Set<Mode> selected) {
+        return jitTime.toMillis() / Math.max(1, selected.stream().filter(m -> !m.demo()).count());
     }
 
     /**
@@ -330,6 +417,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (key.strip().equalsIgnoreCase("d")) {
                 result.add(Mode.ONE_PHASE_XA);
                 result.add(Mode.LOCAL);
+            } else if (key.strip().equalsIgnoreCase("p")) {
+                result.addAll(List.of(Mode.DEMO_XA, Mode.DEMO_SAGA, Mode.DEMO_TCC, Mode.DEMO_OUTBOX));
             } else {
                 result.add(Mode.ofKey(key));
             }
@@ -337,6 +426,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         // Each mode is compared with its reference in the same run.
         for (Mode m : new ArrayList<>(result)) {
             result.add(m.reference());
+            if (m.demo()) {
+                result.add(Mode.DEMO_XA); // each pattern is also compared with XA on the same HTTP path
+            }
         }
         List<Mode> ordered = new ArrayList<>(result);
         ordered.sort(null);

@@ -18,7 +18,19 @@ public enum Mode {
     /** (d, XA) Both accounts in bank A, through the XA pool under JTA: one participant, so Atomikos commits in one phase. */
     ONE_PHASE_XA("d-xa", "one participant via XA (1PC)", "registry, debit, credit, 2 ledger rows, all in A (PostgreSQL), JTA over the XA pool"),
     /** (d, local) The same work as {@link #ONE_PHASE_XA} in a plain local transaction on a plain pool. */
-    LOCAL("d-local", "plain local transaction", "the same work as d-xa, local transaction on a plain (Hikari) pool");
+    LOCAL("d-local", "plain local transaction", "the same work as d-xa, local transaction on a plain (Hikari) pool"),
+    /** (p-xa) The demo application's XA transfer, driven over HTTP: the reference for the patterns below. */
+    DEMO_XA("p-xa", "demo over HTTP: XA", "POST /api/transfers to the demo (real profile, same servers): one 2PC over bank A, bank B and"
+            + " the broker; the event consumed by the demo into its inbox"),
+    /** (p-saga) The demo's Saga transfer: debit in the source bank, then credit in the other, each a local transaction. */
+    DEMO_SAGA("p-saga", "demo over HTTP: Saga", "mode saga: a logged local debit, then a local credit under its barrier; a failure"
+            + " compensates with a refund"),
+    /** (p-tcc) The demo's TCC transfer: try reserves in both banks, then confirm. */
+    DEMO_TCC("p-tcc", "demo over HTTP: TCC", "mode tcc: try (hold the debit, record the pending credit) in both banks, then confirm"
+            + " both"),
+    /** (p-outbox) The demo's outbox transfer: local debit and event in one transaction, credit applied by a consumer. */
+    DEMO_OUTBOX("p-outbox", "demo over HTTP: outbox", "mode outbox: debit and outbox event in one local transaction (202);"
+            + " a relay publishes it and a consumer credits the other bank, once");
 
     private final String key;
     private final String title;
@@ -49,7 +61,22 @@ public enum Mode {
         return switch (this) {
             case XA_DBS_BROKER, NARAYANA_DBS_BROKER, XA_DBS, BASELINE -> BASELINE;
             case ONE_PHASE_XA, LOCAL -> LOCAL;
+            // The ratio to the baseline; the report also compares each pattern with p-xa (same HTTP path).
+            case DEMO_XA, DEMO_SAGA, DEMO_TCC, DEMO_OUTBOX -> BASELINE;
         };
+    }
+
+    /** Whether this mode drives the demo application over HTTP rather than running in the benchmark's own JVM. */
+    public boolean demo() {
+        return this == DEMO_XA || this == DEMO_SAGA || this == DEMO_TCC || this == DEMO_OUTBOX;
+    }
+
+    /** The demo API's {@code mode} for a demo mode: xa, saga, tcc or outbox. */
+    public String requestMode() {
+        if (!demo()) {
+            throw new IllegalStateException("mode " + key + " does not run in the demo");
+        }
+        return key.substring(2);
     }
 
     /** Whether a transaction of this mode sends one message to the broker. */
@@ -76,6 +103,7 @@ public enum Mode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown mode '" + key + "'; use a, n-a, b, c, d-xa, d-local or d (both d modes)");
+        throw new IllegalArgumentException("unknown mode '" + key + "'; use a, n-a, b, c, d-xa, d-local, d (both d modes),"
+                + " p-xa, p-saga, p-tcc, p-outbox or p (all four demo modes)");
     }
 }

@@ -15,7 +15,8 @@ import java.util.Locale;
 final class Report {
 
     /** One mode at one client count. */
-    record Row(Mode mode, LoadDriver.Measurement measurement, String problem, List<String> xaCalls, double logForcesPerTx) {
+    record Row(Mode mode, LoadDriver.Measurement measurement, String problem, List<String> xaCalls, double logForcesPerTx,
+            Duration consistentAfter) {
     }
 
     /** A target of issue 7, and whether this run reached it. */
@@ -105,12 +106,27 @@ final class Report {
         s.append(String.format(Locale.ROOT, "%-8s %7s %9s %15s %8s %8s %8s %8s %6s %9s %8s %6s  %s%n", "mode", "clients", "tx/s",
                 "rounds min-max", "p50 ms", "p99 ms", "vs ref", "p50 ×ref", "fsyncs", "bound ms", "log f/tx", "errors", "check"));
         for (Row r : b.rows) {
+            if (r.mode().demo()) {
+                continue;
+            }
             LoadDriver.Measurement m = r.measurement();
             Row ref = row(r.mode().reference(), m.clients());
             s.append(String.format(Locale.ROOT, "%-8s %7d %9.1f %15s %8.2f %8.2f %8s %8s %6d %9.2f %8s %6d  %s%n", r.mode().key(),
                     m.clients(), m.throughput(), f1(m.minThroughput()) + "-" + f1(m.maxThroughput()), m.p50Millis(), m.p99Millis(),
                     ratio(r, ref, LoadDriver.Measurement::throughput), ratio(r, ref, LoadDriver.Measurement::p50Millis), forcedWrites(r.mode()), forcedWrites(r.mode()) * fsyncMillis,
                     forces(r.logForcesPerTx()), m.errors(), r.problem() == null ? "ok" : "FAILED: " + r.problem()));
+        }
+        if (hasDemoRows()) {
+            s.append(String.format(Locale.ROOT, "%-8s %7s %9s %15s %8s %8s %8s %8s %10s %6s  %s%n", "mode", "clients", "tx/s",
+                    "rounds min-max", "p50 ms", "p99 ms", "vs c", "vs p-xa", "consist. s", "errors", "check"));
+            for (Row r : demoRows()) {
+                LoadDriver.Measurement m = r.measurement();
+                s.append(String.format(Locale.ROOT, "%-8s %7d %9.1f %15s %8.2f %8.2f %8s %8s %10s %6d  %s%n", r.mode().key(), m.clients(),
+                        m.throughput(), f1(m.minThroughput()) + "-" + f1(m.maxThroughput()), m.p50Millis(), m.p99Millis(),
+                        ratio(r, row(Mode.BASELINE, m.clients()), LoadDriver.Measurement::throughput),
+                        ratio(r, row(Mode.DEMO_XA, m.clients()), LoadDriver.Measurement::throughput), seconds(r.consistentAfter()),
+                        m.errors(), r.problem() == null ? "ok" : "FAILED: " + r.problem()));
+            }
         }
         s.append(String.format(Locale.ROOT, "fsync median %.3f ms (before %.3f, after %.3f; p99 %.3f / %.3f)%n", fsyncMillis,
                 b.fsyncBefore.medianMillis(), b.fsyncAfter.medianMillis(), b.fsyncBefore.p99Millis(), b.fsyncAfter.p99Millis()));
@@ -154,6 +170,9 @@ final class Report {
         s.append("| mode | what | clients | tx/s | rounds min–max | p50 ms | p99 ms | tx/s vs ref | p50 vs ref | forced writes | fsync bound ms | log fsyncs/tx | errors | check |\n");
         s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row r : b.rows) {
+            if (r.mode().demo()) {
+                continue;
+            }
             LoadDriver.Measurement m = r.measurement();
             Row ref = row(r.mode().reference(), m.clients());
             s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %s–%s | %.2f | %.2f | %s | %s | %d | %.2f | %s | %d | %s |%n",
@@ -168,6 +187,9 @@ final class Report {
                 + " log's forces during the measurement (warm-up included) per completed transaction, counted by the group-commit log"
                 + " (\"–\" under Atomikos's own log, which counts none, and for Narayana). \"check\": after each measurement the registry rows, ledger rows, balances and queued messages "
                 + "were counted and matched the transfers that completed (warm-up included).\n\n");
+        if (hasDemoRows()) {
+            demoSection(s);
+        }
         s.append("## Targets\n\n");
         for (Target t : targets()) {
             s.append("- ").append(t.reached() ? "**reached**" : "**missed**").append(": ").append(t.name()).append(": ").append(t.measured())
@@ -188,6 +210,46 @@ final class Report {
             s.append("- `").append(m.key()).append("` ").append(m.title()).append(": ").append(m.work()).append('\n');
         }
         return s.toString();
+    }
+
+    private boolean hasDemoRows() {
+        return b.rows.stream().anyMatch(r -> r.mode().demo());
+    }
+
+    private List<Row> demoRows() {
+        return b.rows.stream().filter(r -> r.mode().demo()).toList();
+    }
+
+    /** The demo's modes: the transfer as XA, Saga, TCC and outbox over HTTP, with the time each took to be consistent. */
+    private void demoSection(StringBuilder s) {
+        s.append("## Saga, TCC and outbox beside XA: the demo over HTTP\n\n");
+        s.append("The same transfer (1 cent between random benchmark accounts, one in each bank) through the demo application's")
+                .append(" `POST /api/transfers` in each `mode`, measured after the modes above in the same run, on the same databases")
+                .append(" and broker").append(b.demo == null ? "" : " (" + b.demo + ")").append(". Every request goes through HTTP,")
+                .append(" JSON and the demo's idempotency and validation, so compare the patterns with `p-xa` (the same path) first;")
+                .append(" the ratio to the baseline `c` (in the benchmark's own JVM, no HTTP) is there as the issue asks for it.")
+                .append(" An outbox transfer answers 202 once its debit and event are committed; the others answer 201 when done.\n\n");
+        s.append("| mode | what | clients | tx/s | rounds min–max | p50 ms | p99 ms | tx/s vs c | tx/s vs p-xa | p50 vs p-xa |")
+                .append(" consistent after s | errors | check |\n");
+        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Row r : demoRows()) {
+            LoadDriver.Measurement m = r.measurement();
+            Row xa = row(Mode.DEMO_XA, m.clients());
+            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %s–%s | %.2f | %.2f | %s | %s | %s | %s | %d | %s |%n",
+                    r.mode().key(), r.mode().title(), m.clients(), m.throughput(), f1(m.minThroughput()), f1(m.maxThroughput()),
+                    m.p50Millis(), m.p99Millis(), ratio(r, row(Mode.BASELINE, m.clients()), LoadDriver.Measurement::throughput),
+                    ratio(r, xa, LoadDriver.Measurement::throughput), ratio(r, xa, LoadDriver.Measurement::p50Millis),
+                    seconds(r.consistentAfter()), m.errors(), r.problem() == null ? "ok" : "FAILED: " + r.problem()));
+        }
+        s.append("\n\"consistent after\": from the end of the measurement (the last client's last answer) until the demo's")
+                .append(" consistency checker passed: every event consumed, every outbox credit applied, no Saga or TCC unfinished,")
+                .append(" money conserved, every ledger matching its balance. \"check\": then the finished transfers of the mode, their")
+                .append(" ledger rows and the benchmark accounts' balances were counted and matched the transfers accepted (warm-up")
+                .append(" included).\n\n");
+    }
+
+    private static String seconds(Duration d) {
+        return d == null ? "–" : String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 
     /** {@code value(r) / value(ref)}, "1.00" for the reference itself, "-" when the reference did not run. */
@@ -253,6 +315,7 @@ final class Report {
         private String log = "Atomikos's own file log";
         private String jmsPool = "atomikos";
         private String narayana;
+        private String demo;
         private final List<Row> rows = new ArrayList<>();
 
         Builder(BenchSettings settings, String postgres, String mysql, boolean mysqlBinlog, Duration warmup, int rounds, Duration round,
@@ -280,8 +343,19 @@ final class Report {
             return this;
         }
 
+        Builder demo(String description) {
+            this.demo = description;
+            return this;
+        }
+
         Builder add(Mode mode, LoadDriver.Measurement m, String problem, List<String> xaCalls, double logForcesPerTx) {
-            rows.add(new Row(mode, m, problem, List.copyOf(xaCalls), logForcesPerTx));
+            rows.add(new Row(mode, m, problem, List.copyOf(xaCalls), logForcesPerTx, null));
+            return this;
+        }
+
+        /** A demo mode's row: no XA timings or log forces of ours, but the time until the demo was consistent. */
+        Builder addDemo(Mode mode, LoadDriver.Measurement m, String problem, Duration consistentAfter) {
+            rows.add(new Row(mode, m, problem, List.of(), Double.NaN, consistentAfter));
             return this;
         }
 

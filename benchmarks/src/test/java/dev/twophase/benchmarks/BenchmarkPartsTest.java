@@ -2,6 +2,7 @@ package dev.twophase.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -82,6 +83,28 @@ class BenchmarkPartsTest {
         assertThat(Mode.ONE_PHASE_XA.reference()).isEqualTo(Mode.LOCAL);
         assertThat(Mode.ofKey("n-a").reference()).isEqualTo(Mode.BASELINE);
         assertThatIllegalArgumentException().isThrownBy(() -> Mode.ofKey("e")).withMessageContaining("use a, n-a, b, c, d-xa, d-local");
+        // The demo's modes: the patterns beside XA, each sent to the demo's API as its mode, compared with the baseline.
+        assertThat(Mode.ofKey("p-saga")).isEqualTo(Mode.DEMO_SAGA);
+        assertThat(Mode.ofKey("p-outbox").requestMode()).isEqualTo("outbox");
+        assertThat(Mode.DEMO_XA.requestMode()).isEqualTo("xa");
+        assertThat(Mode.DEMO_TCC.reference()).isEqualTo(Mode.BASELINE);
+        assertThat(Mode.DEMO_TCC.demo()).isTrue();
+        assertThat(Mode.XA_DBS_BROKER.demo()).isFalse();
+        assertThatIllegalStateException().isThrownBy(Mode.BASELINE::requestMode);
+    }
+
+    @Test
+    void theDemoModesNeedTheDemoJarAndSayHowToBuildIt() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        assertThat(BenchmarkCommand.run(out, errStream, "--modes", "p-saga", "--demo-jar", dir.resolve("missing.jar").toString(),
+                "--work-dir", dir.resolve("work").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--demo-jar", "missing.jar", "is not a file",
+                "-pl bank-transfer-demo", "leave the p-* modes out");
+        // Refused before anything ran: no work directory, no broker.
+        assertThat(dir.resolve("work")).doesNotExist();
     }
 
     @Test

@@ -17,9 +17,11 @@ import dev.twophase.testing.TestServers;
 
 /**
  * The benchmark command end to end, shortened: every mode at 1 and 2 clients against the test
- * PostgreSQL, MariaDB/MySQL and a broker in its own JVM. Each measurement must have completed
- * transfers, no errors, and left exactly its transfers' rows, balances and messages behind (the
- * command counts them and exits 1 otherwise); the table and the Markdown report must hold them.
+ * PostgreSQL, MariaDB/MySQL and a broker in its own JVM, the demo modes (Saga, TCC, outbox and XA
+ * over HTTP) in the demo jar this build packaged. Each measurement must have completed transfers,
+ * no errors, and left exactly its transfers' rows, balances and messages behind (the command counts
+ * them and exits 1 otherwise; for the demo modes also once the demo's consistency checker passed);
+ * the table and the Markdown report must hold them.
  */
 class BenchmarkRunIT {
 
@@ -41,7 +43,7 @@ class BenchmarkRunIT {
                 "--pg-url", pg.url(), "--pg-user", pg.username(), "--pg-password", pg.password(),
                 "--mysql-url", mysql.url(), "--mysql-user", mysql.username(), "--mysql-password", mysql.password(),
                 "--broker-url", ArtemisBrokerProcess.shared().url(), "--work-dir", work.resolve("work").toString(),
-                "--output", report.toString());
+                "--demo-jar", demoJar().toString(), "--output", report.toString());
 
         String console = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(console + err.toString(StandardCharsets.UTF_8)).isZero();
@@ -56,8 +58,21 @@ class BenchmarkRunIT {
                 "PostgreSQL 15", "MariaDB", "## Targets", "bench-broker prepare",
                 // Narayana beside us: its rows, what it ran on, and the comparison target at more than one client.
                 "| n-a | Narayana XA: PostgreSQL + MySQL + broker | 2 |", "Peer (mode n-a", "journal object store",
-                "twophase's XA throughput (a) is at least Narayana's on the same flow (n-a), 2 clients");
+                "twophase's XA throughput (a) is at least Narayana's on the same flow (n-a), 2 clients",
+                // The patterns beside XA, with the time each took to be consistent.
+                "## Saga, TCC and outbox beside XA: the demo over HTTP", "| p-saga | demo over HTTP: Saga | 1 |",
+                "| p-tcc | demo over HTTP: TCC | 2 |", "| p-outbox | demo over HTTP: outbox | 2 |", "consistent after s");
+        assertThat(console).containsPattern("(?m)^p-outbox +demo over HTTP: outbox +clients +2 \\.\\.\\. .* consistent after [0-9]+\\.[0-9] s  errors 0  check ok$");
         // The broker got one message per transfer of modes a, n-a and c, and the command drained them all.
         assertThat(console).doesNotContain("messages for");
+    }
+
+    /** The demo jar the reactor packaged before this module's integration tests (bank-transfer-demo builds first). */
+    private static Path demoJar() throws java.io.IOException {
+        try (var jars = Files.list(Path.of("..", "bank-transfer-demo", "target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("bank-transfer-demo-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no bank-transfer-demo jar in ../bank-transfer-demo/target: build the"
+                            + " demo first (./mvnw -B install -DskipTests -pl bank-transfer-demo -am)"));
+        }
     }
 }
