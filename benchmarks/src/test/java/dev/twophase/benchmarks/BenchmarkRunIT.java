@@ -39,7 +39,7 @@ class BenchmarkRunIT {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         int exit = BenchmarkCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                "--clients", "1,2", "--jit-warmup", "1s", "--warmup", "0.5s", "--rounds", "2", "--round", "1s", "--accounts", "50",
+                "--clients", "1,2", "--jit-warmup", "1s", "--warmup", "0.5s", "--rounds", "1", "--round", "1s", "--accounts", "50",
                 "--pg-url", pg.url(), "--pg-user", pg.username(), "--pg-password", pg.password(),
                 "--mysql-url", mysql.url(), "--mysql-user", mysql.username(), "--mysql-password", mysql.password(),
                 "--broker-url", ArtemisBrokerProcess.shared().url(), "--work-dir", work.resolve("work").toString(),
