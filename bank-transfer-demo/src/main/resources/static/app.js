@@ -535,7 +535,71 @@
     }
   }
 
-  const loadLive = () => Promise.all([loadEvents(), loadConsistency()]);
+  // ---------------------------------------------------------------- 4b. protocol timeline
+
+  const fetchTimeline = latestOnly(() => api('GET', '/api/timeline?limit=6&participants=2'));
+  const ACTORS = ['bank-a', 'bank-b', 'broker', 'coordinator'];
+
+  /** A step's colour class: a yes vote or a success, a no vote or a failure, a log record. */
+  function stepClass(step) {
+    if (step.actor === 'coordinator') return 'log';
+    if (step.result === 'ok' || step.result === 'yes' || step.result === 'read-only') {
+      return step.step.startsWith('rollback') ? 'undo' : step.step.startsWith('start') || step.step.startsWith('end') ? 'work' : 'good';
+    }
+    return 'bad';
+  }
+
+  function timelineBar(s, order, total) {
+    const label = s.step.replace('commit-one-phase', '1PC').replace('log ', '') + (s.step === 'prepare' ? `: ${s.result}` : '');
+    const late = s.atMicros / total > 0.7; // its label goes on the left, inside the track
+    return el('span', {
+      class: `tl-bar ${stepClass(s)}${late ? ' tl-late' : ''}`,
+      'data-step': s.step,
+      'data-result': s.result,
+      'data-order': order,
+      style: `left:${(100 * s.atMicros / total).toFixed(2)}%;width:${Math.max(0.8, 100 * s.micros / total).toFixed(2)}%`,
+      title: `${s.actor}: ${s.step} → ${s.result}, at ${(s.atMicros / 1000).toFixed(2)} ms, took ${(s.micros / 1000).toFixed(2)} ms`,
+    }, el('span', { class: 'tl-label' }, label));
+  }
+
+  function timelineEntry(tx, index) {
+    const steps = (tx.steps || []).map((s, order) => ({ ...s, order }));
+    const total = Math.max(1, ...steps.map((s) => s.atMicros + s.micros));
+    const seen = [...new Set(steps.map((s) => s.actor))];
+    const actors = [...ACTORS.filter((a) => seen.includes(a)), ...seen.filter((a) => !ACTORS.includes(a))];
+    const colour = { 'bank-a': 'a', 'bank-b': 'b' };
+    const rows = actors.map((actor) => el('div', { class: 'tl-row', 'data-actor': actor },
+      el('span', { class: `tl-actor p-${colour[actor] || actor}` }, actor),
+      el('div', { class: 'tl-track' }, ...steps.filter((s) => s.actor === actor).map((s) => timelineBar(s, s.order, total)))));
+    const head = el('div', { class: 'tl-head' },
+      el('span', { class: `badge outcome-${tx.outcome.replace(' ', '-')}` }, tx.outcome),
+      el('span', { class: 'mono' }, tx.gtrid),
+      el('span', { class: 'muted' }, `${(total / 1000).toFixed(2)} ms · ${time(new Date(tx.startedMillis).toISOString())}`));
+    return el('li', { class: 'tl-tx', 'data-gtrid': tx.gtrid, 'data-outcome': tx.outcome, 'data-index': index }, head, ...rows);
+  }
+
+  async function loadTimeline() {
+    const list = $('timeline-list');
+    try {
+      let txs;
+      try {
+        txs = (await fetchTimeline()).data;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 404)) throw e;
+        txs = null; // the application runs without the timeline (twophase.coordinator.timeline.enabled=false)
+      }
+      if (txs !== null && !Array.isArray(txs)) throw new Error('GET /api/timeline: expected a JSON array');
+      list.replaceChildren(...(txs === null ? [el('li', { class: 'empty' }, 'the timeline is off in this application')]
+        : txs.length === 0 ? [el('li', { class: 'empty' }, 'no global transaction yet')]
+          : txs.map(timelineEntry)));
+      clear('timeline-load-error');
+    } catch (e) {
+      if (e === STALE) return;
+      showError('timeline-load-error', e);
+    }
+  }
+
+  const loadLive = () => Promise.all([loadEvents(), loadConsistency(), loadTimeline()]);
 
   // ---------------------------------------------------------------- 5. faults
 

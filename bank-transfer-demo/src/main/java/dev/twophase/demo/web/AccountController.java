@@ -23,12 +23,16 @@ class AccountController {
         this.tx.setReadOnly(true);
     }
 
+    /**
+     * Each bank in its own read-only JTA transaction: one participant each, so Atomikos commits it in one
+     * phase and logs nothing. One transaction over both banks gave no consistent snapshot across them
+     * anyway, and cost a two-phase commit with two forced log records on every page refresh (the
+     * protocol timeline showed them).
+     */
     @GetMapping("/api/accounts")
     List<Account> accounts() {
-        return tx.execute(status -> {
-            List<Account> all = new ArrayList<>();
-            banks.forEach(bank -> all.addAll(bank.accounts()));
-            return all;
-        });
+        List<Account> all = new ArrayList<>();
+        banks.forEach(bank -> all.addAll(tx.execute(status -> bank.accounts())));
+        return all;
     }
 }

@@ -117,6 +117,7 @@ class WebPageBrowserIT {
     void aTransferChangesBothBalancesOnThePage() throws IOException {
         long a = cents("balance-A-0001");
         long b = cents("balance-B-0001");
+        java.util.Set<String> before = timelineGtrids();
         screenshot("before");
 
         transfer("A:A-0001", "B:B-0001", "12.34");
@@ -126,6 +127,22 @@ class WebPageBrowserIT {
         assertThat(byId("transfer-error").isDisplayed()).isFalse();
         await().until(d -> consistent());
         screenshot("after");
+
+        // The protocol timeline: the transfer's global transaction, committed, with a prepare (voting yes) and a
+        // commit for each of the three participants, the decision logged after the last prepare and before the
+        // first commit.
+        await().until(d -> committedTransfer(before) != null);
+        WebElement tx = committedTransfer(before);
+        int decision = order(tx, "coordinator", "log COMMITTING");
+        for (String participant : List.of("bank-a", "bank-b", "broker")) {
+            assertThat(bar(tx, participant, "prepare").getAttribute("data-result")).isEqualTo("yes");
+            assertThat(order(tx, participant, "prepare")).as(participant + "'s prepare before the decision").isLessThan(decision);
+            assertThat(order(tx, participant, "commit")).as(participant + "'s commit after the decision").isGreaterThan(decision);
+            assertThat(order(tx, participant, "commit")).isLessThan(order(tx, "coordinator", "log TERMINATED"));
+        }
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", byId("timeline"));
+        screenshot("timeline");
+        screenshot(byId("timeline"), "timeline-panel"); // docs/images/timeline.png
     }
 
     @Test
@@ -219,6 +236,19 @@ class WebPageBrowserIT {
         assertThat(injector.fired()).hasSize(1);
         await().until(d -> consistent());
         screenshot("refused");
+
+        // On the timeline: bank B's no vote, then a rollback on every other participant, and no commit anywhere.
+        String gtrid = injector.fired().get(0).gtrid();
+        By entry = By.cssSelector("#timeline-list li[data-gtrid='" + gtrid + "']");
+        await().until(d -> !d.findElements(entry).isEmpty() && "rolled back".equals(d.findElement(entry).getAttribute("data-outcome")));
+        WebElement tx = browser.findElement(entry);
+        assertThat(bar(tx, "bank-b", "prepare").getAttribute("data-result")).isEqualTo("no: XA_RBROLLBACK");
+        for (String participant : List.of("bank-a", "broker")) {
+            assertThat(order(tx, participant, "rollback")).as(participant + " rolled back after the no vote")
+                    .isGreaterThan(order(tx, "bank-b", "prepare"));
+        }
+        assertThat(tx.findElements(By.cssSelector(".tl-bar[data-step='commit']"))).isEmpty();
+        assertThat(tx.findElements(By.cssSelector(".tl-bar[data-step='log COMMITTING']"))).isEmpty();
     }
 
     @Test
@@ -238,6 +268,36 @@ class WebPageBrowserIT {
     }
 
     // ---- helpers
+
+    private java.util.Set<String> timelineGtrids() {
+        java.util.Set<String> gtrids = new java.util.HashSet<>();
+        browser.findElements(By.cssSelector("#timeline-list li[data-gtrid]")).forEach(tx -> gtrids.add(tx.getAttribute("data-gtrid")));
+        return gtrids;
+    }
+
+    /**
+     * The newest committed transaction on the timeline, not among {@code before}, in which bank B and the broker
+     * prepared: a transfer, not an event's consumption (broker and bank A).
+     */
+    private WebElement committedTransfer(java.util.Set<String> before) {
+        for (WebElement tx : browser.findElements(By.cssSelector("#timeline-list li[data-outcome='committed']"))) {
+            if (!before.contains(tx.getAttribute("data-gtrid"))
+                    && !tx.findElements(By.cssSelector(".tl-row[data-actor='bank-b'] .tl-bar[data-step='prepare']")).isEmpty()
+                    && !tx.findElements(By.cssSelector(".tl-row[data-actor='broker'] .tl-bar[data-step='prepare']")).isEmpty()) {
+                return tx;
+            }
+        }
+        return null;
+    }
+
+    private static WebElement bar(WebElement tx, String actor, String step) {
+        return tx.findElement(By.cssSelector(".tl-row[data-actor='" + actor + "'] .tl-bar[data-step='" + step + "']"));
+    }
+
+    /** The position of a step among all the transaction's steps, in the order they began. */
+    private static int order(WebElement tx, String actor, String step) {
+        return Integer.parseInt(bar(tx, actor, step).getAttribute("data-order"));
+    }
 
     private void transfer(String from, String to, String amount) {
         new Select(byId("transfer-from")).selectByValue(from);
@@ -277,6 +337,11 @@ class WebPageBrowserIT {
 
     private static WebDriverWait await() {
         return new WebDriverWait(browser, Duration.ofSeconds(15), Duration.ofMillis(100));
+    }
+
+    private void screenshot(WebElement element, String what) throws IOException {
+        Path file = SCREENSHOTS.resolve(String.format("%s-%02d-%s.png", step, ++shot, what));
+        Files.copy(element.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void screenshot(String what) throws IOException {

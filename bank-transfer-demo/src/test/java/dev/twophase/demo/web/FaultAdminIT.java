@@ -2,11 +2,16 @@ package dev.twophase.demo.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.twophase.coordinator.fault.FaultInjector;
 import dev.twophase.demo.support.Api;
@@ -15,7 +20,9 @@ import dev.twophase.demo.support.RealParticipantsTest;
 /**
  * The admin endpoint arms real faults on the real participants: a prepare that votes no rolls
  * back all three participants and the client is told so; bad rules and a disabled injector are
- * refused with problem+json and arm nothing.
+ * refused with problem+json and arm nothing. The protocol timeline ({@code GET /api/timeline}) shows
+ * both transactions as the coordinator ran them: the no vote and the rollbacks, then the prepares,
+ * the logged decision and the commits in order.
  */
 @TestPropertySource(properties = {"twophase.faults.enabled=true",
         "twophase.console.remote.users.ops.password=ops-secret-1",
@@ -59,9 +66,66 @@ class FaultAdminIT extends RealParticipantsTest {
         assertThat(fired.get(0).path("gtrid").asText()).startsWith("it-" + ProcessHandle.current().pid() + ".");
         assertThat(api.get("/admin/faults").body().path("armed").size()).as("a once-only rule is used up").isZero();
 
+        // The timeline: bank B voted no, and every participant that had voted or worked was rolled back.
+        String gtrid = fired.get(0).path("gtrid").asText();
+        JsonNode rolledBack = timelineEntry(api, gtrid);
+        assertThat(rolledBack.path("outcome").asText()).as(rolledBack.toString()).isEqualTo("rolled back");
+        List<String> steps = steps(rolledBack);
+        assertThat(steps).as(rolledBack.toString()).contains("bank-b prepare no: XA_RBROLLBACK", "bank-a rollback ok",
+                "broker rollback ok").noneMatch(step -> step.endsWith(" commit ok")).noneMatch(step -> step.contains("log COMMITTING"));
+        assertThat(steps.indexOf("bank-a rollback ok")).isGreaterThan(steps.indexOf("bank-b prepare no: XA_RBROLLBACK"));
+
         // The same request again goes through: the rule acted once.
         assertThat(api.transfer("A", "A-0001", "B", "B-0001", 700, "fault-admin-1").status()).isEqualTo(201);
         assertThat(balance(bankA, "A-0001")).isEqualTo(100_000 - 700);
+
+        // Its transaction on the timeline: three yes votes, then the decision logged, then three commits, then TERMINATED.
+        JsonNode committed = null;
+        for (JsonNode tx : api.get("/api/timeline?limit=50&participants=2").body()) {
+            if (steps(tx).contains("bank-b prepare yes") && tx.path("outcome").asText().equals("committed")) {
+                committed = tx;
+                break;
+            }
+        }
+        assertThat(committed).as("a committed transfer on the timeline").isNotNull();
+        List<String> order = steps(committed);
+        for (String participant : List.of("bank-a", "bank-b", "broker")) {
+            assertThat(order).as(committed.toString()).contains(participant + " start ok", participant + " end ok",
+                    participant + " prepare yes", participant + " commit ok");
+            assertThat(order.indexOf(participant + " prepare yes")).isLessThan(order.indexOf("coordinator log COMMITTING ok"));
+            assertThat(order.indexOf(participant + " commit ok")).isGreaterThan(order.indexOf("coordinator log COMMITTING ok"))
+                    .isLessThan(order.indexOf("coordinator log TERMINATED ok"));
+        }
+        JsonNode decision = committed.path("steps").get(order.indexOf("coordinator log COMMITTING ok"));
+        assertThat(decision.path("micros").asLong()).as("the decision's write took time").isPositive();
+    }
+
+    @Test
+    void theTimelineRefusesABadLimitInItsOwnWords() {
+        Api.Response bad = new Api(port).get("/api/timeline?limit=0");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/problem+json");
+        assertThat(bad.body().path("type").asText()).isEqualTo("/problems/invalid-timeline-query");
+        assertThat(bad.body().path("detail").asText()).contains("between 1 and 200");
+        Api.Response notANumber = new Api(port).get("/api/timeline?limit=many");
+        assertThat(notANumber.status()).isEqualTo(400);
+        assertThat(notANumber.raw().body()).doesNotContain("Exception", "java.");
+    }
+
+    private static JsonNode timelineEntry(Api api, String gtrid) {
+        for (JsonNode tx : api.get("/api/timeline?limit=50&participants=2").body()) {
+            if (tx.path("gtrid").asText().equals(gtrid)) {
+                return tx;
+            }
+        }
+        throw new AssertionError("transaction " + gtrid + " is not on the timeline");
+    }
+
+    /** "participant step result" per step, in the timeline's order. */
+    private static List<String> steps(JsonNode tx) {
+        List<String> steps = new ArrayList<>();
+        tx.path("steps").forEach(s -> steps.add(s.path("actor").asText() + " " + s.path("step").asText() + " " + s.path("result").asText()));
+        return steps;
     }
 
     @Test

@@ -4,21 +4,28 @@ import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.twophase.coordinator.metrics.XaPhaseMetrics;
 import dev.twophase.coordinator.recovery.HeuristicGuard;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
+import dev.twophase.coordinator.timeline.XaTimeline;
 import dev.twophase.coordinator.xa.XaResourceChain;
 import dev.twophase.coordinator.xa.XaResourceLink;
 
 /**
  * The XAResource chain every participant's XA factory is decorated with: heuristic guard, phase
  * timers, then every other {@link XaResourceLink} bean (the fault injector when enabled) in
- * {@code @Order}. Imported by {@link TwophaseCoordinatorAutoConfiguration}.
+ * {@code @Order}: the protocol timeline first when enabled, so it sees what the fault injector does.
+ * Imported by {@link TwophaseCoordinatorAutoConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TimelineProperties.class)
 class TwophaseXaChainConfiguration {
 
     @Bean
@@ -38,6 +45,15 @@ class TwophaseXaChainConfiguration {
     @ConditionalOnMissingBean
     XaPhaseMetrics twophaseXaPhaseMetrics() {
         return new XaPhaseMetrics();
+    }
+
+    /** The protocol timeline: outermost of the optional links, so a vote the fault injector forces is recorded as sent. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "twophase.coordinator.timeline", name = "enabled")
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    XaTimeline twophaseXaTimeline(TimelineProperties properties) {
+        return new XaTimeline(properties.size());
     }
 
     @Bean

@@ -1,6 +1,9 @@
 package dev.twophase.coordinator.log;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.atomikos.recovery.LogException;
 import com.atomikos.recovery.LogReadException;
@@ -28,6 +31,28 @@ import dev.twophase.coordinator.atomikos.LiveCoordinators;
  * (its assembler's hook for another log) and uses it as both its OLTP log and its recovery log.
  */
 public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
+
+    /**
+     * Told of every record this log wrote, after it is durable: the coordinator id (the global
+     * transaction id), the state ({@code COMMITTING}, {@code TERMINATED}, …) and when the write began
+     * and ended ({@link System#nanoTime()}). Called on the thread that wrote it; must return at once.
+     */
+    @FunctionalInterface
+    public interface WriteListener {
+        void written(String coordinatorId, String state, long startNanos, long endNanos);
+    }
+
+    /**
+     * Static because Atomikos, not Spring, creates the log (through {@link Factory}); listeners outlive
+     * a log instance, so a restarted coordinator in the same JVM keeps reporting to them.
+     */
+    private static final List<WriteListener> LISTENERS = new CopyOnWriteArrayList<>();
+
+    /** Adds a listener of every record written from now on; closing the handle removes it. */
+    public static AutoCloseable onWrite(WriteListener listener) {
+        LISTENERS.add(Objects.requireNonNull(listener, "listener"));
+        return () -> LISTENERS.remove(listener);
+    }
 
     private final OltpLog oltp;
     private final RecoveryLog recovery;
@@ -76,7 +101,16 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
         if ((record.state == TxState.COMMITTING || record.state == TxState.TERMINATED) && onePhase(record)) {
             return;
         }
+        if (LISTENERS.isEmpty()) {
+            oltp.write(record);
+            return;
+        }
+        long start = System.nanoTime();
         oltp.write(record);
+        long end = System.nanoTime();
+        for (WriteListener listener : LISTENERS) {
+            listener.written(record.id, record.state.name(), start, end);
+        }
     }
 
     /** Whether this is the record of a live root transaction that commits in one phase. */

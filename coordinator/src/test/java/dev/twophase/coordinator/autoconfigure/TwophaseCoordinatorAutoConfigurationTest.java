@@ -38,6 +38,7 @@ import dev.twophase.coordinator.recovery.HeuristicGuard;
 import dev.twophase.coordinator.recovery.HeuristicRegistry;
 import dev.twophase.coordinator.recovery.PromptRecovery;
 import dev.twophase.coordinator.recovery.RecoveryHealthIndicator;
+import dev.twophase.coordinator.timeline.XaTimeline;
 import dev.twophase.coordinator.xa.XaResourceChain;
 
 /** Atomikos is one per JVM: every context here is closed by {@code run} before the next test starts. */
@@ -138,7 +139,8 @@ class TwophaseCoordinatorAutoConfigurationTest {
     @CsvSource({ "twophase.coordinator.recovery-interval=0s, twophase.coordinator.recovery-interval",
             "twophase.coordinator.recovery-interval=5m, twophase.coordinator.recovery-interval",
             "twophase.coordinator.recovery-deadline=1s, twophase.coordinator.recovery-deadline",
-            "'twophase.coordinator.recovery-participants=bankA,,broker', twophase.coordinator.recovery-participants" })
+            "'twophase.coordinator.recovery-participants=bankA,,broker', twophase.coordinator.recovery-participants",
+            "twophase.coordinator.timeline.size=0, twophase.coordinator.timeline.size" })
     void refusesToStartWithABadRecoverySettingNamingTheProperty(String setting, String property) {
         good("ctx-bad", logDir).withPropertyValues("twophase.coordinator.recovery-interval=2s", setting).run(ctx -> {
             assertThat(ctx).hasFailed();
@@ -149,6 +151,13 @@ class TwophaseCoordinatorAutoConfigurationTest {
                     });
         });
         assertThat(Configuration.getTransactionService()).isNull();
+    }
+
+    @Test
+    void theProtocolTimelineIsOffUnlessEnabled() {
+        good("ctx-timeline", logDir).run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(XaTimeline.class));
+        good("ctx-timeline", logDir).withPropertyValues("twophase.coordinator.timeline.enabled=true")
+                .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(XaTimeline.class));
     }
 
     @Test

@@ -1,0 +1,304 @@
+package dev.twophase.coordinator.timeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+
+import dev.twophase.coordinator.log.OnePhaseAwareLog;
+import dev.twophase.coordinator.xa.DelegatingXAResource;
+import dev.twophase.coordinator.xa.XaCodes;
+import dev.twophase.coordinator.xa.XaResourceLink;
+import dev.twophase.coordinator.xa.XidText;
+
+/**
+ * The protocol of the most recent global transactions, as it happened: every XA call each
+ * participant received (start, end, prepare with its vote, commit, one-phase commit, rollback,
+ * forget) and every record the coordinator's log wrote for the transaction (its commit decision,
+ * {@code COMMITTING}, and {@code TERMINATED}), each with its start and duration, in the order they
+ * began. A link of the XA chain, outside every optional link, so a vote that the fault injector
+ * forces is seen as the coordinator saw it.
+ *
+ * <p>Keeps the last {@code capacity} transactions and at most {@value #MAX_STEPS} steps of each.
+ * When full it drops the oldest finished transaction that had one participant (a read, or a write to
+ * one database, committed in one phase), and only when there is none the oldest of all: an
+ * application that reads through JTA on every page view would otherwise push its two-phase
+ * commits out within seconds. Recovery's calls after a restart belong to transactions this
+ * instance did not start: they appear as transactions of their own, which is what happened here.
+ * Thread-safe; its cost per XA call is one monitor and one small object.
+ */
+public final class XaTimeline implements XaResourceLink, AutoCloseable {
+
+    /** Steps kept per transaction: a transfer over three participants makes about 14. */
+    static final int MAX_STEPS = 64;
+
+    /** Who did a step: a participant's name, or {@code coordinator} for a log record. */
+    public static final String COORDINATOR = "coordinator";
+
+    /**
+     * One step of a transaction.
+     *
+     * @param actor   the participant (its unique resource name) or {@link #COORDINATOR}
+     * @param step    {@code start}, {@code end}, {@code prepare}, {@code commit}, {@code commit-one-phase},
+     *                {@code rollback}, {@code forget}, or {@code log COMMITTING} / {@code log TERMINATED} / …
+     * @param atMicros when it began, in microseconds from the transaction's first step
+     * @param micros  how long it took
+     * @param result  {@code ok}; a prepare's vote ({@code yes}, {@code read-only}, {@code no: XA_RBROLLBACK});
+     *                or the XA error code a call failed with ({@code XAER_RMFAIL}, …)
+     */
+    public record Step(String actor, String step, long atMicros, long micros, String result) {
+    }
+
+    /**
+     * One global transaction.
+     *
+     * @param gtrid         its global transaction id (Atomikos's coordinator id)
+     * @param startedMillis wall-clock time of its first step
+     * @param outcome       {@code committed}, {@code rolled back}, {@code prepared} (the decision not seen yet:
+     *                      in progress, or in doubt), {@code active}, or {@code failed} (a commit or rollback
+     *                      that did not succeed)
+     * @param steps         in the order they began
+     */
+    public record Transaction(String gtrid, long startedMillis, String outcome, List<Step> steps) {
+    }
+
+    private final int capacity;
+    private final Map<String, Recording> recent = new LinkedHashMap<>();
+    private final AutoCloseable logListener;
+
+    /** @param capacity transactions kept, at least 1 */
+    public XaTimeline(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.logListener = OnePhaseAwareLog.onWrite((id, state, start, end) -> record(id, COORDINATOR, "log " + state, start, end,
+                "ok"));
+    }
+
+    @Override
+    public XAResource link(String participant, XAResource next, XAResource vendor) {
+        return new Recorded(participant, next);
+    }
+
+    /** The most recent transactions, newest first, at most {@code limit}. */
+    public List<Transaction> recent(int limit) {
+        return recent(limit, 1);
+    }
+
+    /** The most recent transactions with at least {@code minParticipants} participants, newest first, at most {@code limit}. */
+    public List<Transaction> recent(int limit, int minParticipants) {
+        List<Transaction> snapshots;
+        synchronized (recent) {
+            snapshots = recent.values().stream().filter(r -> r.participants() >= minParticipants)
+                    .sorted(Comparator.comparingLong((Recording r) -> r.firstNanos).reversed())
+                    .limit(Math.max(0, limit)).map(Recording::snapshot).toList();
+        }
+        return snapshots;
+    }
+
+    /** One transaction, if it is still kept. */
+    public Optional<Transaction> find(String gtrid) {
+        synchronized (recent) {
+            Recording r = recent.get(gtrid);
+            return r == null ? Optional.empty() : Optional.of(r.snapshot());
+        }
+    }
+
+    /** Stops listening to the coordinator's log. */
+    @Override
+    public void close() throws Exception {
+        logListener.close();
+    }
+
+    void record(String gtrid, String actor, String step, long startNanos, long endNanos, String result) {
+        synchronized (recent) {
+            Recording r = recent.get(gtrid);
+            if (r == null) {
+                r = new Recording(gtrid, startNanos, System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000);
+                if (recent.size() >= capacity) {
+                    evictOne();
+                }
+                recent.put(gtrid, r);
+            }
+            r.add(actor, step, startNanos, endNanos, result);
+        }
+    }
+
+    /** Drops the oldest finished one-participant transaction, or else the oldest; guarded by the map. */
+    private void evictOne() {
+        Iterator<Recording> it = recent.values().iterator();
+        while (it.hasNext()) {
+            if (it.next().finishedAlone()) {
+                it.remove();
+                return;
+            }
+        }
+        it = recent.values().iterator();
+        it.next();
+        it.remove();
+    }
+
+    /** A transaction being recorded; guarded by the timeline's map. */
+    private static final class Recording {
+        private final String gtrid;
+        private final long firstNanos;
+        private final long startedMillis;
+        private final List<long[]> times = new ArrayList<>();
+        private final List<String[]> texts = new ArrayList<>();
+
+        Recording(String gtrid, long firstNanos, long startedMillis) {
+            this.gtrid = gtrid;
+            this.firstNanos = firstNanos;
+            this.startedMillis = startedMillis;
+        }
+
+        /** Distinct participants seen (the coordinator's log records not counted). */
+        int participants() {
+            return (int) texts.stream().map(t -> t[0]).filter(a -> !a.equals(COORDINATOR)).distinct().count();
+        }
+
+        /** One participant, and its one-phase commit or its rollback already seen. */
+        boolean finishedAlone() {
+            return participants() <= 1 && texts.stream().anyMatch(t -> t[1].equals("commit-one-phase") || t[1].equals("rollback"));
+        }
+
+        void add(String actor, String step, long start, long end, String result) {
+            if (times.size() < MAX_STEPS) {
+                times.add(new long[] {start, end});
+                texts.add(new String[] {actor, step, result});
+            }
+        }
+
+        Transaction snapshot() {
+            long first = times.stream().mapToLong(t -> t[0]).min().orElse(firstNanos);
+            List<Step> steps = new ArrayList<>();
+            for (int i = 0; i < times.size(); i++) {
+                long[] t = times.get(i);
+                String[] s = texts.get(i);
+                steps.add(new Step(s[0], s[1], (t[0] - first) / 1000, Math.max(0, (t[1] - t[0]) / 1000), s[2]));
+            }
+            steps.sort(Comparator.comparingLong(Step::atMicros));
+            return new Transaction(gtrid, startedMillis, outcome(steps), List.copyOf(steps));
+        }
+
+        private static String outcome(List<Step> steps) {
+            boolean prepared = false;
+            boolean rolledBack = false;
+            boolean failed = false;
+            for (Step s : steps) {
+                boolean ok = s.result().equals("ok");
+                switch (s.step()) {
+                    case "commit", "commit-one-phase" -> {
+                        if (ok) {
+                            return "committed";
+                        }
+                        failed = true;
+                    }
+                    case "rollback" -> {
+                        rolledBack |= ok;
+                        failed |= !ok;
+                    }
+                    case "prepare" -> prepared |= s.result().equals("yes");
+                    default -> {
+                        // start, end, forget and log records decide nothing by themselves
+                    }
+                }
+            }
+            return rolledBack ? "rolled back" : failed ? "failed" : prepared ? "prepared" : "active";
+        }
+    }
+
+    private interface XaCall<T> {
+        T run() throws XAException;
+    }
+
+    /** One participant's XAResource, recording each call of a transaction. */
+    private final class Recorded extends DelegatingXAResource {
+
+        private final String participant;
+
+        Recorded(String participant, XAResource delegate) {
+            super(delegate);
+            this.participant = participant;
+        }
+
+        @Override
+        public void start(Xid xid, int flags) throws XAException {
+            recorded(xid, flags == TMJOIN ? "start (join)" : flags == TMRESUME ? "start (resume)" : "start", () -> {
+                super.start(xid, flags);
+                return null;
+            });
+        }
+
+        @Override
+        public void end(Xid xid, int flags) throws XAException {
+            recorded(xid, flags == TMFAIL ? "end (fail)" : flags == TMSUSPEND ? "end (suspend)" : "end", () -> {
+                super.end(xid, flags);
+                return null;
+            });
+        }
+
+        @Override
+        public int prepare(Xid xid) throws XAException {
+            return recorded(xid, "prepare", () -> super.prepare(xid));
+        }
+
+        @Override
+        public void commit(Xid xid, boolean onePhase) throws XAException {
+            recorded(xid, onePhase ? "commit-one-phase" : "commit", () -> {
+                super.commit(xid, onePhase);
+                return null;
+            });
+        }
+
+        @Override
+        public void rollback(Xid xid) throws XAException {
+            recorded(xid, "rollback", () -> {
+                super.rollback(xid);
+                return null;
+            });
+        }
+
+        @Override
+        public void forget(Xid xid) throws XAException {
+            recorded(xid, "forget", () -> {
+                super.forget(xid);
+                return null;
+            });
+        }
+
+        private <T> T recorded(Xid xid, String step, XaCall<T> call) throws XAException {
+            long start = System.nanoTime();
+            String result = "ok";
+            try {
+                T value = call.run();
+                if (step.equals("prepare")) {
+                    result = Integer.valueOf(XA_RDONLY).equals(value) ? "read-only" : "yes";
+                }
+                return value;
+            } catch (XAException e) {
+                String code = XaCodes.constant(e.errorCode);
+                result = step.equals("prepare") ? "no: " + code : code;
+                throw e;
+            } catch (RuntimeException e) {
+                result = "failed"; // no class name: the page shows it
+                throw e;
+            } finally {
+                record(XidText.gtrid(xid), participant, step, start, System.nanoTime(), result);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "XaTimeline[" + participant + "](" + delegate() + ")";
+        }
+    }
+}
