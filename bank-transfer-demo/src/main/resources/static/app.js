@@ -540,11 +540,13 @@
   const fetchTimeline = latestOnly(() => api('GET', '/api/timeline?limit=6&participants=2'));
   const ACTORS = ['bank-a', 'bank-b', 'broker', 'coordinator'];
 
-  /** A step's colour class: a yes vote or a success, a no vote or a failure, a log record. */
+  /** A step's colour class: work, a yes vote or a success, an undo, a no vote or a failure, a log record, a skipped step. */
   function stepClass(step) {
     if (step.actor === 'coordinator') return 'log';
+    if (step.result.startsWith('skipped')) return 'skip';
     if (step.result === 'ok' || step.result === 'yes' || step.result === 'read-only') {
-      return step.step.startsWith('rollback') ? 'undo' : step.step.startsWith('start') || step.step.startsWith('end') ? 'work' : 'good';
+      if (/^(rollback|.* (compensate|cancel))/.test(step.step)) return 'undo';
+      return /^(start|end)/.test(step.step) ? 'work' : 'good';
     }
     return 'bad';
   }

@@ -18,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.twophase.coordinator.timeline.XaTimeline;
 import dev.twophase.demo.bank.Bank;
 import dev.twophase.demo.patterns.EventConsumer;
 import dev.twophase.demo.patterns.LocalDatabase;
@@ -25,6 +26,7 @@ import dev.twophase.demo.patterns.PatternFaults;
 import dev.twophase.demo.patterns.PatternMode;
 import dev.twophase.demo.patterns.PatternProperties;
 import dev.twophase.demo.patterns.PeriodicTask;
+import dev.twophase.demo.patterns.StepRecorder;
 
 /**
  * Wires the Saga, TCC and outbox likes on the plain pools, broker and settings the transfer's
@@ -37,12 +39,16 @@ class LikePatternConfiguration {
 
     @Bean
     PatternLikes patternLikes(HikariDataSource patternsBankA, HikariDataSource patternsBankB, PatternFaults faults, ObjectMapper json,
-            PatternProperties settings, LikeProperties likes, ObjectProvider<Clock> clock) {
-        LocalDatabase bankA = new LocalDatabase("bank-a", patternsBankA);
-        LocalDatabase bankB = new LocalDatabase("bank-b", patternsBankB);
+            PatternProperties settings, LikeProperties likes, ObjectProvider<Clock> clock, ObjectProvider<XaTimeline> timeline) {
+        StepRecorder steps = StepRecorder.of(timeline);
+        LocalDatabase bankA = new LocalDatabase("bank-a", patternsBankA, steps);
+        LocalDatabase bankB = new LocalDatabase("bank-b", patternsBankB, steps);
         Map<Bank, LikeLog> logs = new EnumMap<>(Bank.class);
-        logs.put(Bank.A, new LikeLog(bankA.jdbc()));
-        logs.put(Bank.B, new LikeLog(bankB.jdbc()));
+        for (var bank : Map.of(Bank.A, bankA, Bank.B, bankB).entrySet()) {
+            LikeLog log = new LikeLog(bank.getValue().jdbc());
+            log.recordTo(steps);
+            logs.put(bank.getKey(), log);
+        }
         TransactionTemplate ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(patternsBankB));
         ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         DailyQuota quota = new DailyQuota(bankB.jdbc(), likes.dailyQuota(), clock.getIfAvailable(Clock::systemUTC), ownTransaction);

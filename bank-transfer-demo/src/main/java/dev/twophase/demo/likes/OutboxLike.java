@@ -76,7 +76,7 @@ final class OutboxLike extends LikePattern {
             throw LikeRejectedException.unknownArticle(row.articleId());
         }
         quota.open(row.userId(), day(row));
-        bankB.inTransaction(jdbc -> {
+        bankB.inTransaction(row.gid(), "record + event", jdbc -> {
             log().insert(row);
             like(jdbc, row, true);
             ObjectNode body = json.createObjectNode().put("schema", COUNT_SCHEMA).put("eventId", countEventId(row.gid()))
@@ -129,7 +129,7 @@ final class OutboxLike extends LikePattern {
         LikeLog.Row row = new LikeLog.Row(gid, PatternMode.OUTBOX, SENT, event.get("articleId").asText(), event.get("userId").asText(),
                 event.get("likeEventId").asText(), null, 0, event.get("createdMs").asLong(), 0, 0, null, null);
         try {
-            bankA.inTransaction(jdbc -> {
+            bankA.inTransaction(gid, "count (consumer)", jdbc -> {
                 jdbc.update("INSERT INTO inbox_event (event_id, event_type, schema_name, business_key, payload) VALUES (?, ?, ?, ?, ?)",
                         eventId, COUNT_EVENT, COUNT_SCHEMA, gid, text);
                 count(jdbc, row, 1);

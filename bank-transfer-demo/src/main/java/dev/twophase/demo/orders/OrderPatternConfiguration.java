@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
@@ -11,12 +12,14 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.twophase.coordinator.timeline.XaTimeline;
 import dev.twophase.demo.patterns.EventConsumer;
 import dev.twophase.demo.patterns.LocalDatabase;
 import dev.twophase.demo.patterns.PatternFaults;
 import dev.twophase.demo.patterns.PatternMode;
 import dev.twophase.demo.patterns.PatternProperties;
 import dev.twophase.demo.patterns.PeriodicTask;
+import dev.twophase.demo.patterns.StepRecorder;
 
 /**
  * Wires the Saga, TCC and outbox orders on the plain pools, broker and settings the transfer's
@@ -29,10 +32,12 @@ class OrderPatternConfiguration {
 
     @Bean
     PatternOrders patternOrders(HikariDataSource patternsBankA, HikariDataSource patternsBankB, PatternFaults faults, ObjectMapper json,
-            PatternProperties settings) {
-        LocalDatabase bankA = new LocalDatabase("bank-a", patternsBankA);
-        LocalDatabase bankB = new LocalDatabase("bank-b", patternsBankB);
+            PatternProperties settings, ObjectProvider<XaTimeline> timeline) {
+        StepRecorder steps = StepRecorder.of(timeline);
+        LocalDatabase bankA = new LocalDatabase("bank-a", patternsBankA, steps);
+        LocalDatabase bankB = new LocalDatabase("bank-b", patternsBankB, steps);
         OrderLog orderLog = new OrderLog(bankA.jdbc());
+        orderLog.recordTo(steps);
         List<String> points = new ArrayList<>(SagaOrder.CRASH_POINTS);
         points.addAll(TccOrder.CRASH_POINTS);
         points.addAll(OutboxOrder.CRASH_POINTS);

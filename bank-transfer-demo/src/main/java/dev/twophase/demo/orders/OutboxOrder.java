@@ -63,7 +63,7 @@ final class OutboxOrder extends OrderPattern {
 
     @Override
     OrderLog.Row start(OrderLog.Row row) {
-        bankA.inTransaction(jdbc -> {
+        bankA.inTransaction(row.gid(), "stock + event", jdbc -> {
             orderLog.insert(row);
             takeOrReject(jdbc, row);
             ObjectNode body = json.createObjectNode().put("schema", CREATE_SCHEMA).put("eventId", createEventId(row.gid()))
@@ -116,7 +116,7 @@ final class OutboxOrder extends OrderPattern {
                 event.get("userId").asText(), OrderStrategy.valueOf(event.get("strategy").asText()), event.get("orderEventId").asText(),
                 null, 0, event.get("createdMs").asLong(), 0, 0, null, null);
         try {
-            bankB.inTransaction(jdbc -> {
+            bankB.inTransaction(gid, "order row (consumer)", jdbc -> {
                 jdbc.update("INSERT INTO inbox_event (event_id, event_type, schema_name, business_key, payload) VALUES (?, ?, ?, ?, ?)",
                         eventId, CREATE_EVENT, CREATE_SCHEMA, gid, text);
                 placeOrder(jdbc, row);

@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
+import dev.twophase.coordinator.timeline.XaTimeline;
+
 /**
  * One flow's rows of {@code pattern_tx} in one database: the log of each Saga, TCC and outbox
  * transaction of that flow (transfer, order, like). What every flow's log shares lives here: finding
@@ -35,6 +37,7 @@ public class FlowLog<R extends FlowLog.Entry> {
     private final String flow;
     private final String columns;
     private final RowMapper<R> mapper;
+    private volatile StepRecorder steps = StepRecorder.NONE;
 
     /**
      * @param flow the value of {@code pattern_tx.flow}
@@ -69,10 +72,21 @@ public class FlowLog<R extends FlowLog.Entry> {
      * @return whether this call made the transition (false: the row is no longer in {@code expected})
      */
     public boolean transition(String gid, String expected, String next, String failure, boolean exposed, boolean finished, long now) {
-        return jdbc.update("UPDATE pattern_tx SET state = ?, updated_ms = ?, failure = COALESCE(?, failure),"
+        long start = System.nanoTime();
+        boolean moved = jdbc.update("UPDATE pattern_tx SET state = ?, updated_ms = ?, failure = COALESCE(?, failure),"
                 + " exposed_ms = CASE WHEN ? AND exposed_ms IS NULL THEN ? ELSE exposed_ms END,"
                 + " finished_ms = CASE WHEN ? THEN ? ELSE finished_ms END WHERE gid = ? AND state = ?",
                 next, now, failure, exposed, now, finished, now, gid, expected) == 1;
+        if (moved) {
+            steps.record(gid, XaTimeline.COORDINATOR, "log " + next, start, System.nanoTime(), "ok");
+        }
+        return moved;
+    }
+
+    /** Reports every transition this log makes to {@code recorder} (the protocol timeline); returns this log. */
+    public FlowLog<R> recordTo(StepRecorder recorder) {
+        this.steps = java.util.Objects.requireNonNull(recorder, "recorder");
+        return this;
     }
 
     /**

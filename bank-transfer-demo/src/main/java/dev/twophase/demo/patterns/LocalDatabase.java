@@ -22,13 +22,20 @@ public final class LocalDatabase {
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final StepRecorder steps;
     private volatile BranchBarrier barrier;
 
     public LocalDatabase(String name, DataSource dataSource) {
+        this(name, dataSource, StepRecorder.NONE);
+    }
+
+    /** @param steps told of every {@link #step} with its time and what the barrier let through (the protocol timeline) */
+    public LocalDatabase(String name, DataSource dataSource, StepRecorder steps) {
         this.name = name;
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.steps = steps;
     }
 
     public String name() {
@@ -50,20 +57,44 @@ public final class LocalDatabase {
     }
 
     /**
+     * {@link #inTransaction(Function)} for a step of flow {@code gid} that has no barrier (an outbox flow's
+     * debit with its event, its credit with its inbox row), reported to the protocol timeline as {@code step}.
+     */
+    public <T> T inTransaction(String gid, String step, Function<JdbcTemplate, T> work) {
+        long start = System.nanoTime();
+        String result = "failed";
+        try {
+            T value = tx.execute(status -> work.apply(jdbc));
+            result = "ok";
+            return value;
+        } finally {
+            steps.record(gid, name, step, start, System.nanoTime(), result);
+        }
+    }
+
+    /**
      * Runs one operation of a step in one local transaction under the branch barrier: the barrier's
      * row and {@code work}'s change commit together, and {@code work} runs only when the barrier
      * says so (not for a duplicate, a null compensation or a hanging try). A runtime exception of
      * {@code work} rolls back both.
      */
     public <T> BranchBarrier.Result<T> step(String gid, String branch, BranchBarrier.Op op, Function<JdbcTemplate, T> work) {
-        return tx.execute(status -> {
-            Connection c = DataSourceUtils.getConnection(dataSource);
-            try {
-                return barrier(c).call(c, gid, branch, op, () -> work.apply(jdbc));
-            } catch (SQLException e) {
-                throw jdbc.getExceptionTranslator().translate("branch barrier of " + gid + "/" + branch, null, e);
-            }
-        });
+        long start = System.nanoTime();
+        String result = "failed";
+        try {
+            BranchBarrier.Result<T> r = tx.execute(status -> {
+                Connection c = DataSourceUtils.getConnection(dataSource);
+                try {
+                    return barrier(c).call(c, gid, branch, op, () -> work.apply(jdbc));
+                } catch (SQLException e) {
+                    throw jdbc.getExceptionTranslator().translate("branch barrier of " + gid + "/" + branch, null, e);
+                }
+            });
+            result = r.outcome() == BranchBarrier.Outcome.RAN ? "ok" : "skipped: " + r.outcome().name().toLowerCase(java.util.Locale.ROOT);
+            return r;
+        } finally {
+            steps.record(gid, name, branch + " " + op.name().toLowerCase(java.util.Locale.ROOT), start, System.nanoTime(), result);
+        }
     }
 
     /** Adds an event to this database's outbox, in the local transaction of {@link #step} or {@link #inTransaction}. */

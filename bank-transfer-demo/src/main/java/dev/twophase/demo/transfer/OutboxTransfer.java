@@ -75,7 +75,7 @@ final class OutboxTransfer extends TransferPattern {
         }
         PatternLog.Row row = newRow(request, SENT, true);
         Bank bank = request.from().bank();
-        db(bank).inTransaction(jdbc -> {
+        db(bank).inTransaction(row.gid(), "debit + event", jdbc -> {
             logs.get(bank).insert(row);
             debitOrReject(bank, row.from(), row.amountCents(), row.gid());
             ObjectNode body = json.createObjectNode().put("schema", CREDIT_SCHEMA).put("eventId", creditEventId(row))
@@ -133,7 +133,7 @@ final class OutboxTransfer extends TransferPattern {
         PatternLog.Row row = new PatternLog.Row(gid, PatternMode.OUTBOX, SENT, null, null, from, to, amount,
                 event.get("transferEventId").asText(), null, 0, event.get("createdMs").asLong(), 0, 0, null, null);
         try {
-            db(to.bank()).inTransaction(jdbc -> {
+            db(to.bank()).inTransaction(gid, "credit (consumer)", jdbc -> {
                 jdbc.update("INSERT INTO inbox_event (event_id, event_type, schema_name, business_key, payload) VALUES (?, ?, ?, ?, ?)",
                         eventId, CREDIT_EVENT, CREDIT_SCHEMA, gid, text);
                 creditOrReject(to.bank(), to, amount, gid);

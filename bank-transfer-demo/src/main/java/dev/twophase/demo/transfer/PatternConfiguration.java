@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.twophase.coordinator.timeline.XaTimeline;
 import dev.twophase.demo.bank.Bank;
 import dev.twophase.demo.patterns.EventConsumer;
 import dev.twophase.demo.patterns.LocalDatabase;
@@ -25,6 +27,7 @@ import dev.twophase.demo.patterns.OutboxRelays;
 import dev.twophase.demo.patterns.PatternFaults;
 import dev.twophase.demo.patterns.PatternMode;
 import dev.twophase.demo.patterns.PatternProperties;
+import dev.twophase.demo.patterns.StepRecorder;
 import dev.twophase.participants.autoconfigure.ParticipantsProperties;
 
 /**
@@ -74,12 +77,17 @@ class PatternConfiguration {
 
     @Bean
     PatternTransfers patternTransfers(HikariDataSource patternsBankA, HikariDataSource patternsBankB, PatternFaults faults,
-            ObjectMapper json, PatternProperties settings) {
+            ObjectMapper json, PatternProperties settings, ObjectProvider<XaTimeline> timeline) {
+        StepRecorder steps = StepRecorder.of(timeline);
         Map<Bank, LocalDatabase> banks = new EnumMap<>(Bank.class);
-        banks.put(Bank.A, new LocalDatabase("bank-a", patternsBankA));
-        banks.put(Bank.B, new LocalDatabase("bank-b", patternsBankB));
+        banks.put(Bank.A, new LocalDatabase("bank-a", patternsBankA, steps));
+        banks.put(Bank.B, new LocalDatabase("bank-b", patternsBankB, steps));
         Map<Bank, PatternLog> logs = new EnumMap<>(Bank.class);
-        banks.forEach((bank, db) -> logs.put(bank, new PatternLog(db.jdbc())));
+        banks.forEach((bank, db) -> {
+            PatternLog log = new PatternLog(db.jdbc());
+            log.recordTo(steps);
+            logs.put(bank, log);
+        });
         return new PatternTransfers(List.of(
                 new SagaTransfer(banks, logs, faults, json, settings.timeout()),
                 new TccTransfer(banks, logs, faults, json, settings.timeout()),

@@ -32,8 +32,8 @@ class TimelineController {
 
     /**
      * @param limit        how many transactions, 1 to {@value #MAX_LIMIT}
-     * @param participants only transactions with at least this many participants, 1 to 10 (2: leave out reads and
-     *                     one-database writes, which commit in one phase)
+     * @param participants only transactions with at least this many actors, the coordinator's log counting as one, 1
+     *                     to 10 (2: leave out reads and one-database writes, which commit in one phase and log nothing)
      */
     @GetMapping("/api/timeline")
     List<XaTimeline.Transaction> recent(@RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "1") int participants) {

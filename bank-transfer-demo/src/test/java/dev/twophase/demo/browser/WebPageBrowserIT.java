@@ -165,6 +165,20 @@ class WebPageBrowserIT {
             assertThat(Integer.parseInt(seen.group(1))).as("%s transfers seen half-done", mode).isPositive();
         }
         screenshot("patterns");
+
+        // The timeline shows each pattern's own steps beside the XA transactions: local commits in each bank and the
+        // log's states, no prepare and no commit decision.
+        By saga = By.cssSelector("#timeline-list li[data-outcome='done']:has(.tl-row[data-actor='bank-b'] .tl-bar[data-step='credit action'])");
+        By tcc = By.cssSelector("#timeline-list li[data-outcome='done']:has(.tl-bar[data-step='to confirm'])");
+        By outbox = By.cssSelector("#timeline-list li[data-outcome='done']:has(.tl-bar[data-step='credit (consumer)'])");
+        await().until(d -> !d.findElements(saga).isEmpty() && !d.findElements(tcc).isEmpty() && !d.findElements(outbox).isEmpty());
+        WebElement sagaTx = browser.findElement(saga);
+        assertThat(order(sagaTx, "bank-a", "debit action")).isLessThan(order(sagaTx, "coordinator", "log DEBITED"));
+        assertThat(order(sagaTx, "coordinator", "log DEBITED")).isLessThan(order(sagaTx, "bank-b", "credit action"));
+        assertThat(order(sagaTx, "bank-b", "credit action")).isLessThan(order(sagaTx, "coordinator", "log DONE"));
+        assertThat(sagaTx.findElements(By.cssSelector(".tl-bar[data-step='prepare'], .tl-bar[data-step='log COMMITTING']"))).isEmpty();
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", byId("timeline"));
+        screenshot(byId("timeline"), "timeline-patterns"); // docs/images/timeline-patterns.png
     }
 
     @Test

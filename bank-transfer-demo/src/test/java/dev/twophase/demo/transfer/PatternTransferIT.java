@@ -19,6 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.twophase.demo.consistency.ConsistencyReport;
 import dev.twophase.demo.support.Api;
 import dev.twophase.demo.support.RealParticipantsTest;
@@ -62,6 +64,33 @@ class PatternTransferIT extends RealParticipantsTest {
         assertThat(api.get("/api/transfers/" + id).body().get("state").asText()).isEqualTo("DONE");
         assertThat(bankA.queryLong("SELECT COUNT(*) FROM account WHERE frozen_cents <> 0")
                 + bankB.queryLong("SELECT COUNT(*) FROM account WHERE frozen_cents <> 0")).isZero();
+
+        // The protocol timeline shows the flow's own steps under its id: local commits in each bank and the log's
+        // states, in the order the mode runs them, and no XA call.
+        List<String> steps = timelineSteps(api, id);
+        List<String> expectedOrder = switch (mode) {
+            case "saga" -> List.of("bank-a debit action ok", "coordinator log DEBITED ok", "bank-b credit action ok",
+                    "coordinator log DONE ok");
+            case "tcc" -> List.of("bank-a from try ok", "bank-b to try ok", "coordinator log CONFIRMING ok", "bank-a from confirm ok",
+                    "bank-b to confirm ok", "coordinator log DONE ok");
+            default -> List.of("bank-a debit + event ok", "bank-b credit (consumer) ok", "coordinator log DONE ok");
+        };
+        assertThat(steps).as("the timeline of %s transfer %s", mode, id).containsSubsequence(expectedOrder)
+                .noneMatch(step -> step.contains(" prepare ") || step.contains("log COMMITTING"));
+    }
+
+    /** The steps of one flow on the timeline, as "actor step result", once its outcome is final. */
+    private static List<String> timelineSteps(Api api, String gid) {
+        for (JsonNode tx : api.get("/api/timeline?limit=200&participants=2").body()) {
+            if (tx.path("gtrid").asText().equals(gid)) {
+                assertThat(tx.path("outcome").asText()).as(tx.toString()).isEqualTo("done");
+                List<String> steps = new ArrayList<>();
+                tx.path("steps").forEach(st -> steps.add(st.path("actor").asText() + " " + st.path("step").asText() + " "
+                        + st.path("result").asText()));
+                return steps;
+            }
+        }
+        throw new AssertionError("transfer " + gid + " is not on the timeline");
     }
 
     @Test

@@ -39,6 +39,9 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
     /** Steps kept per transaction: a transfer over three participants makes about 14. */
     static final int MAX_STEPS = 64;
 
+    /** The final states of a Saga, TCC or outbox flow's log, which are its outcome. */
+    private static final java.util.Set<String> PATTERN_ENDS = java.util.Set.of("DONE", "COMPENSATED", "CANCELLED", "REJECTED");
+
     /** Who did a step: a participant's name, or {@code coordinator} for a log record. */
     public static final String COORDINATOR = "coordinator";
 
@@ -63,7 +66,9 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
      * @param startedMillis wall-clock time of its first step
      * @param outcome       {@code committed}, {@code rolled back}, {@code prepared} (the decision not seen yet:
      *                      in progress, or in doubt), {@code active}, or {@code failed} (a commit or rollback
-     *                      that did not succeed)
+     *                      that did not succeed); for a Saga, TCC or outbox flow its log's final state in lower
+     *                      case ({@code done}, {@code compensated}, {@code cancelled}, {@code rejected}), or
+     *                      {@code active} before it
      * @param steps         in the order they began
      */
     public record Transaction(String gtrid, long startedMillis, String outcome, List<Step> steps) {
@@ -93,7 +98,10 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         return recent(limit, 1);
     }
 
-    /** The most recent transactions with at least {@code minParticipants} participants, newest first, at most {@code limit}. */
+    /**
+     * The most recent transactions with at least {@code minParticipants} actors (participants, and the
+     * coordinator's log counting as one), newest first, at most {@code limit}.
+     */
     public List<Transaction> recent(int limit, int minParticipants) {
         List<Transaction> snapshots;
         synchronized (recent) {
@@ -116,6 +124,17 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
     @Override
     public void close() throws Exception {
         logListener.close();
+    }
+
+    /**
+     * Records a step that did not pass through the XA chain, e.g. a Saga's local transaction or a change
+     * of its log's state ({@code log DEBITED}), under the flow's own id.
+     *
+     * @param startNanos when it began, {@link System#nanoTime()}
+     * @param endNanos   when it ended
+     */
+    public void recordStep(String gtrid, String actor, String step, long startNanos, long endNanos, String result) {
+        record(gtrid, actor, step, startNanos, endNanos, result);
     }
 
     void record(String gtrid, String actor, String step, long startNanos, long endNanos, String result) {
@@ -160,9 +179,12 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
             this.startedMillis = startedMillis;
         }
 
-        /** Distinct participants seen (the coordinator's log records not counted). */
+        /**
+         * Distinct actors seen, the coordinator's log counting as one: 1 for a one-phase XA transaction (it logs
+         * nothing), 3 or more for a two-phase one, 2 or more for a Saga, TCC or outbox flow.
+         */
         int participants() {
-            return (int) texts.stream().map(t -> t[0]).filter(a -> !a.equals(COORDINATOR)).distinct().count();
+            return (int) texts.stream().map(t -> t[0]).distinct().count();
         }
 
         /** One participant, and its one-phase commit or its rollback already seen. */
@@ -190,6 +212,14 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         }
 
         private static String outcome(List<Step> steps) {
+            // A Saga, TCC or outbox flow ends in its log's final state.
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                Step s = steps.get(i);
+                String state = s.actor().equals(COORDINATOR) && s.step().startsWith("log ") ? s.step().substring(4) : "";
+                if (PATTERN_ENDS.contains(state)) {
+                    return state.toLowerCase(java.util.Locale.ROOT);
+                }
+            }
             boolean prepared = false;
             boolean rolledBack = false;
             boolean failed = false;
