@@ -564,6 +564,22 @@
     }, el('span', { class: 'tl-label' }, label));
   }
 
+  /** Transactions whose details the user opened; the list is redrawn every 2 s and they stay open. */
+  const openedTimeline = new Set();
+
+  function timelineDetail(tx) {
+    const ms = (micros) => (micros / 1000).toFixed(2);
+    return el('table', { class: 'tl-detail' },
+      el('thead', {}, el('tr', {}, ...['who', 'Xid (gtrid:bqual)', 'step', 'at ms', 'took ms', 'answer'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, ...(tx.steps || []).map((s) => el('tr', { 'data-step': s.step },
+        el('td', { class: 'mono' }, s.actor),
+        el('td', { class: 'mono' }, s.branch ? `${tx.gtrid}:${s.branch}` : '–'),
+        el('td', {}, s.step),
+        el('td', { class: 'num' }, ms(s.atMicros)),
+        el('td', { class: 'num' }, ms(s.micros)),
+        el('td', { class: 'mono' }, s.result)))));
+  }
+
   function timelineEntry(tx, index) {
     const steps = (tx.steps || []).map((s, order) => ({ ...s, order }));
     const total = Math.max(1, ...steps.map((s) => s.atMicros + s.micros));
@@ -573,11 +589,27 @@
     const rows = actors.map((actor) => el('div', { class: 'tl-row', 'data-actor': actor },
       el('span', { class: `tl-actor p-${colour[actor] || actor}` }, actor),
       el('div', { class: 'tl-track' }, ...steps.filter((s) => s.actor === actor).map((s) => timelineBar(s, s.order, total)))));
-    const head = el('div', { class: 'tl-head' },
+    const opened = openedTimeline.has(tx.gtrid);
+    const head = el('button', { type: 'button', class: 'tl-head', 'aria-expanded': String(opened), title: 'show or hide every step' },
       el('span', { class: `badge outcome-${tx.outcome.replace(' ', '-')}` }, tx.outcome),
+      el('strong', { class: 'tl-action' }, tx.action || 'XA transaction'),
       el('span', { class: 'mono' }, tx.gtrid),
       el('span', { class: 'muted' }, `${(total / 1000).toFixed(2)} ms · ${time(new Date(tx.startedMillis).toISOString())}`));
-    return el('li', { class: 'tl-tx', 'data-gtrid': tx.gtrid, 'data-outcome': tx.outcome, 'data-index': index }, head, ...rows);
+    const detail = timelineDetail(tx);
+    detail.hidden = !opened;
+    return el('li', { class: 'tl-tx', 'data-gtrid': tx.gtrid, 'data-outcome': tx.outcome, 'data-action': tx.action, 'data-index': index },
+      head, ...rows, detail);
+  }
+
+  function timelineClicked(event) {
+    const head = event.target.closest('.tl-head');
+    if (!head) return;
+    const entry = head.closest('.tl-tx');
+    const detail = entry.querySelector('.tl-detail');
+    detail.hidden = !detail.hidden;
+    head.setAttribute('aria-expanded', String(!detail.hidden));
+    if (detail.hidden) openedTimeline.delete(entry.dataset.gtrid);
+    else openedTimeline.add(entry.dataset.gtrid);
   }
 
   async function loadTimeline() {
@@ -837,6 +869,7 @@
     $('admin-login-form').addEventListener('submit', login);
     $('admin-logout').addEventListener('click', logout);
     $('branches-body').addEventListener('click', branchClicked);
+    $('timeline-list').addEventListener('click', timelineClicked);
     faultFormChanged();
     refreshAll().then(() => setTimeout(poll, POLL_MS));
   }

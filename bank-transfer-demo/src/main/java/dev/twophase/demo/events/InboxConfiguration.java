@@ -36,8 +36,9 @@ class InboxConfiguration {
     static final List<String> QUEUES = List.of(EventPublisher.TRANSFERS, EventPublisher.LIKES, EventPublisher.ORDERS);
 
     @Bean
-    InboxListener inboxListener(@Qualifier("bank-a") JdbcTemplate bankA, ObjectMapper json) {
-        return new InboxListener(bankA, json);
+    InboxListener inboxListener(@Qualifier("bank-a") JdbcTemplate bankA, ObjectMapper json,
+            org.springframework.beans.factory.ObjectProvider<dev.twophase.coordinator.timeline.XaTimeline> timeline) {
+        return new InboxListener(bankA, json, timeline.getIfAvailable());
     }
 
     @Bean

@@ -12,6 +12,9 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
 
+import dev.twophase.coordinator.GlobalTransactionId;
+import dev.twophase.coordinator.timeline.XaTimeline;
+
 /**
  * Consumes every business event into the {@code inbox_event} table of bank A. The listener
  * container runs each receive in a JTA transaction, so the broker's acknowledgement and the
@@ -28,10 +31,17 @@ public class InboxListener implements MessageListener {
 
     private final JdbcTemplate inbox;
     private final ObjectMapper json;
+    private final XaTimeline timeline;
 
     public InboxListener(JdbcTemplate inbox, ObjectMapper json) {
+        this(inbox, json, null);
+    }
+
+    /** @param timeline names each consumption on the protocol timeline ({@code inbox: <event type>}); may be null */
+    public InboxListener(JdbcTemplate inbox, ObjectMapper json, XaTimeline timeline) {
         this.inbox = inbox;
         this.json = json;
+        this.timeline = timeline;
     }
 
     @Override
@@ -49,6 +59,10 @@ public class InboxListener implements MessageListener {
                     + " is not a twophase event (needs a text body and an eventId property); it goes to the dead-letter queue after redelivery");
         }
         String eventId = message.getStringProperty("eventId");
+        if (timeline != null) {
+            String type = message.getStringProperty("eventType");
+            GlobalTransactionId.current().ifPresent(gtrid -> timeline.label(gtrid, "inbox: " + (type == null ? "event" : type)));
+        }
         String body = text.getText();
         JsonNode event;
         try {

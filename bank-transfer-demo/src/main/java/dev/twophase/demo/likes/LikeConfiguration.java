@@ -17,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.twophase.coordinator.timeline.XaTimeline;
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.tx.DeadlockRetry;
 import dev.twophase.demo.tx.FlowTransactions;
@@ -37,7 +38,7 @@ class LikeConfiguration {
     @Bean
     LikeService likeService(@Qualifier("bank-a") JdbcTemplate bankA, @Qualifier("bank-b") JdbcTemplate bankB, EventPublisher events,
             PlatformTransactionManager transactionManager, LikeProperties properties, ObjectProvider<Clock> clock,
-            ObjectProvider<MeterRegistry> meters) {
+            ObjectProvider<MeterRegistry> meters, ObjectProvider<XaTimeline> timeline) {
         MeterRegistry registry = meters.getIfAvailable();
         Runnable onRetry = registry == null ? () -> { } : Counter.builder(RETRIES_METRIC)
                 .description("Like and unlike transactions run again after a deadlock")
@@ -46,7 +47,7 @@ class LikeConfiguration {
                 new DailyQuota(bankB, properties.dailyQuota(), clock.getIfAvailable(Clock::systemUTC), requiresNew(transactionManager)),
                 new ArticleStore(bankA), new LikeEvents(events),
                 new FlowTransactions(transactionManager, List.of(LikeRejectedException.class),
-                        FlowTransactions.retryCounter(registry, "like")),
+                        FlowTransactions.retryCounter(registry, "like")).labelled(timeline.getIfAvailable(), "like / unlike"),
                 new DeadlockRetry(DEADLOCK_RETRIES, DEADLOCK_BACKOFF, onRetry));
     }
 

@@ -41,6 +41,7 @@ final class LikeLog extends FlowLog<LikeLog.Row> {
                 + " attempts, created_ms, updated_ms, deadline_ms, exposed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
                 r.gid(), r.mode().name(), FLOW, r.state(), r.gid(), "-", r.articleId(), r.userId(), r.eventId(), r.createdMs(),
                 r.updatedMs(), r.deadlineMs(), r.exposedMs());
+        inserted(r.gid(), r.mode());
     }
 
     private static Row map(ResultSet rs, int i) throws SQLException {

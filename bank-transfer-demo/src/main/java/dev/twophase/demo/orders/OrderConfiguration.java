@@ -1,20 +1,23 @@
 package dev.twophase.demo.orders;
 
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import java.time.Duration;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.twophase.coordinator.timeline.XaTimeline;
 import dev.twophase.demo.events.EventPublisher;
 import dev.twophase.demo.tx.DeadlockRetry;
 import dev.twophase.demo.tx.FlowTransactions;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /** Wires the inventory flow: products in bank A, orders in bank B, events on the broker. */
 @Configuration(proxyBeanMethods = false)
@@ -28,7 +31,8 @@ class OrderConfiguration {
 
     @Bean
     OrderService orderService(@Qualifier("bank-a") JdbcTemplate bankA, @Qualifier("bank-b") JdbcTemplate bankB, EventPublisher events,
-            PlatformTransactionManager transactionManager, OrderProperties properties, MeterRegistry meters) {
+            PlatformTransactionManager transactionManager, OrderProperties properties, MeterRegistry meters,
+            ObjectProvider<XaTimeline> timeline) {
         Counter retries = Counter.builder(OPTIMISTIC_RETRIES)
                 .description("Optimistic order attempts that lost a version race and were retried in a new transaction")
                 .register(meters);
@@ -37,7 +41,7 @@ class OrderConfiguration {
                 .register(meters);
         return new OrderService(new ProductStock(bankA), new OrderBook(bankB),
                 new OrderEvents(events), new FlowTransactions(transactionManager, OrderService.EXPECTED,
-                        FlowTransactions.retryCounter(meters, "order")), properties, retries,
+                        FlowTransactions.retryCounter(meters, "order")).labelled(timeline.getIfAvailable(), "order"), properties, retries,
                 new DeadlockRetry(3, Duration.ofMillis(20), lockRetries::increment));
     }
 }

@@ -42,6 +42,7 @@ final class OrderLog extends FlowLog<OrderLog.Row> {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
                 r.gid(), r.mode().name(), FLOW, r.state(), r.gid(), "-", r.sku(), r.quantity(), r.userId(), r.strategy().name(),
                 r.eventId(), r.createdMs(), r.updatedMs(), r.deadlineMs(), r.exposedMs());
+        inserted(r.gid(), r.mode());
     }
 
     private static Row map(ResultSet rs, int i) throws SQLException {

@@ -83,6 +83,11 @@ public class FlowLog<R extends FlowLog.Entry> {
         return moved;
     }
 
+    /** Names a new row's flow on the protocol timeline, e.g. {@code transfer (saga)}; subclasses call it from their insert. */
+    protected void inserted(String gid, PatternMode mode) {
+        steps.label(gid, flow + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
+    }
+
     /** Reports every transition this log makes to {@code recorder} (the protocol timeline); returns this log. */
     public FlowLog<R> recordTo(StepRecorder recorder) {
         this.steps = java.util.Objects.requireNonNull(recorder, "recorder");

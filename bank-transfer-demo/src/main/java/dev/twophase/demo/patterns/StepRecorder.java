@@ -22,9 +22,26 @@ public interface StepRecorder {
      */
     void record(String gid, String actor, String step, long startNanos, long endNanos, String result);
 
+    /** Names the business action of flow {@code gid}, e.g. {@code transfer (saga)}. */
+    default void label(String gid, String action) {
+    }
+
     /** The application's timeline, or {@link #NONE} when it has none. */
     static StepRecorder of(ObjectProvider<XaTimeline> timeline) {
         XaTimeline t = timeline.getIfAvailable();
-        return t == null ? NONE : t::recordStep;
+        if (t == null) {
+            return NONE;
+        }
+        return new StepRecorder() {
+            @Override
+            public void record(String gid, String actor, String step, long startNanos, long endNanos, String result) {
+                t.recordStep(gid, actor, step, startNanos, endNanos, result);
+            }
+
+            @Override
+            public void label(String gid, String action) {
+                t.label(gid, action);
+            }
+        };
     }
 }

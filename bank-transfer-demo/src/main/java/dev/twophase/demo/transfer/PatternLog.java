@@ -46,6 +46,7 @@ final class PatternLog extends FlowLog<PatternLog.Row> {
                 r.gid(), r.mode().name(), FLOW, r.state(), r.idempotencyKey(), r.fingerprint(), r.from().bank().name(),
                 r.from().account(), r.to().bank().name(), r.to().account(), r.amountCents(), r.eventId(), r.createdMs(),
                 r.updatedMs(), r.deadlineMs(), r.exposedMs());
+        inserted(r.gid(), r.mode());
     }
 
     Optional<Row> findByKey(String idempotencyKey) {

@@ -18,6 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.twophase.coordinator.GlobalTransactionId;
+import dev.twophase.coordinator.timeline.XaTimeline;
+
 /**
  * The flows' transaction template: Spring's {@link TransactionTemplate} with two rules for a
  * failure of the work itself, that is before the commit decision, in a transaction it starts (not
@@ -54,6 +57,8 @@ public class FlowTransactions extends TransactionTemplate {
 
     private final transient List<Class<? extends RuntimeException>> expected;
     private final transient Runnable onRetry;
+    private transient XaTimeline timeline;
+    private transient String action;
 
     /**
      * @param expected exceptions the flow's work throws on purpose (rejections, signals it catches
@@ -75,6 +80,9 @@ public class FlowTransactions extends TransactionTemplate {
             try {
                 return super.execute(status -> {
                     try {
+                        if (timeline != null && !joined) {
+                            GlobalTransactionId.current().ifPresent(gtrid -> timeline.label(gtrid, this.action));
+                        }
                         return action.doInTransaction(status);
                     } catch (RuntimeException | Error e) {
                         ofTheWork[0] = e;
@@ -97,6 +105,18 @@ public class FlowTransactions extends TransactionTemplate {
                 throw new TransactionRolledBackException(e);
             }
         }
+    }
+
+    /**
+     * Names this flow's transactions on the protocol timeline ({@code GET /api/timeline}); a {@code null}
+     * timeline (it is off) names nothing.
+     *
+     * @return this
+     */
+    public FlowTransactions labelled(XaTimeline timeline, String action) {
+        this.timeline = timeline;
+        this.action = action;
+        return this;
     }
 
     /**

@@ -140,9 +140,20 @@ class WebPageBrowserIT {
             assertThat(order(tx, participant, "commit")).as(participant + "'s commit after the decision").isGreaterThan(decision);
             assertThat(order(tx, participant, "commit")).isLessThan(order(tx, "coordinator", "log TERMINATED"));
         }
+        assertThat(tx.getAttribute("data-action")).isEqualTo("transfer");
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", byId("timeline"));
         screenshot("timeline");
         screenshot(byId("timeline"), "timeline-panel"); // docs/images/timeline.png
+
+        // A click opens every step with its Xid, time and answer; it stays open across the page's refreshes.
+        String gtrid = tx.getAttribute("data-gtrid");
+        By detail = By.cssSelector("#timeline-list li[data-gtrid='" + gtrid + "'] .tl-detail");
+        tx.findElement(By.cssSelector(".tl-head")).click();
+        await().until(d -> d.findElement(detail).isDisplayed());
+        await().until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(tx)); // the 2 s poll drew the list again
+        await().until(d -> d.findElement(detail).isDisplayed()
+                && d.findElement(detail).getText().contains(gtrid + ":") && d.findElement(detail).getText().contains("prepare"));
+        screenshot(browser.findElement(By.cssSelector("#timeline-list li[data-gtrid='" + gtrid + "']")), "timeline-detail");
     }
 
     @Test

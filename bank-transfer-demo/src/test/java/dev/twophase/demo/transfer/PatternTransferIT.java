@@ -84,6 +84,7 @@ class PatternTransferIT extends RealParticipantsTest {
         for (JsonNode tx : api.get("/api/timeline?limit=200&participants=2").body()) {
             if (tx.path("gtrid").asText().equals(gid)) {
                 assertThat(tx.path("outcome").asText()).as(tx.toString()).isEqualTo("done");
+                assertThat(tx.path("action").asText()).as(tx.toString()).matches("transfer \\((saga|tcc|outbox)\\)");
                 List<String> steps = new ArrayList<>();
                 tx.path("steps").forEach(st -> steps.add(st.path("actor").asText() + " " + st.path("step").asText() + " "
                         + st.path("result").asText()));

@@ -70,6 +70,7 @@ class FaultAdminIT extends RealParticipantsTest {
         String gtrid = fired.get(0).path("gtrid").asText();
         JsonNode rolledBack = timelineEntry(api, gtrid);
         assertThat(rolledBack.path("outcome").asText()).as(rolledBack.toString()).isEqualTo("rolled back");
+        assertThat(rolledBack.path("action").asText()).as("the business action behind it").isEqualTo("transfer");
         List<String> steps = steps(rolledBack);
         assertThat(steps).as(rolledBack.toString()).contains("bank-b prepare no: XA_RBROLLBACK", "bank-a rollback ok",
                 "broker rollback ok").noneMatch(step -> step.endsWith(" commit ok")).noneMatch(step -> step.contains("log COMMITTING"));
@@ -88,6 +89,12 @@ class FaultAdminIT extends RealParticipantsTest {
             }
         }
         assertThat(committed).as("a committed transfer on the timeline").isNotNull();
+        assertThat(committed.path("action").asText()).isEqualTo("transfer");
+        // Each XA call names its branch: the gtrid with a participant's own branch qualifier.
+        for (JsonNode step : committed.path("steps")) {
+            boolean xa = !step.path("actor").asText().equals("coordinator");
+            assertThat(step.path("branch").isTextual()).as(step.toString()).isEqualTo(xa);
+        }
         List<String> order = steps(committed);
         for (String participant : List.of("bank-a", "bank-b", "broker")) {
             assertThat(order).as(committed.toString()).contains(participant + " start ok", participant + " end ok",

@@ -55,14 +55,17 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
      * @param micros  how long it took
      * @param result  {@code ok}; a prepare's vote ({@code yes}, {@code read-only}, {@code no: XA_RBROLLBACK});
      *                or the XA error code a call failed with ({@code XAER_RMFAIL}, …)
+     * @param branch  the XA branch qualifier the call named (with the gtrid, the branch's Xid), or {@code null}
+     *                for a step outside the XA chain
      */
-    public record Step(String actor, String step, long atMicros, long micros, String result) {
+    public record Step(String actor, String step, long atMicros, long micros, String result, String branch) {
     }
 
     /**
      * One global transaction.
      *
      * @param gtrid         its global transaction id (Atomikos's coordinator id)
+     * @param action        what the application said caused it ({@link #label}), e.g. {@code transfer}, or {@code null}
      * @param startedMillis wall-clock time of its first step
      * @param outcome       {@code committed}, {@code rolled back}, {@code prepared} (the decision not seen yet:
      *                      in progress, or in doubt), {@code active}, or {@code failed} (a commit or rollback
@@ -71,7 +74,7 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
      *                      {@code active} before it
      * @param steps         in the order they began
      */
-    public record Transaction(String gtrid, long startedMillis, String outcome, List<Step> steps) {
+    public record Transaction(String gtrid, String action, long startedMillis, String outcome, List<Step> steps) {
     }
 
     private final int capacity;
@@ -134,21 +137,41 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
      * @param endNanos   when it ended
      */
     public void recordStep(String gtrid, String actor, String step, long startNanos, long endNanos, String result) {
-        record(gtrid, actor, step, startNanos, endNanos, result);
+        record(gtrid, actor, step, startNanos, endNanos, result, null);
+    }
+
+    /**
+     * Names the business action behind a transaction (e.g. {@code transfer}, {@code inbox: transfer}), shown with
+     * it. Called by the application inside the transaction, with {@code GlobalTransactionId.current()}; a
+     * transaction not seen yet is created, so the label may come before the first XA call.
+     */
+    public void label(String gtrid, String action) {
+        synchronized (recent) {
+            recording(gtrid, System.nanoTime()).action = action;
+        }
     }
 
     void record(String gtrid, String actor, String step, long startNanos, long endNanos, String result) {
+        record(gtrid, actor, step, startNanos, endNanos, result, null);
+    }
+
+    private void record(String gtrid, String actor, String step, long startNanos, long endNanos, String result, String branch) {
         synchronized (recent) {
-            Recording r = recent.get(gtrid);
-            if (r == null) {
-                r = new Recording(gtrid, startNanos, System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000);
-                if (recent.size() >= capacity) {
-                    evictOne();
-                }
-                recent.put(gtrid, r);
-            }
-            r.add(actor, step, startNanos, endNanos, result);
+            recording(gtrid, startNanos).add(actor, step, startNanos, endNanos, result, branch);
         }
+    }
+
+    /** The transaction's recording, created (and room made for it) if it is new; guarded by the map. */
+    private Recording recording(String gtrid, long startNanos) {
+        Recording r = recent.get(gtrid);
+        if (r == null) {
+            r = new Recording(gtrid, startNanos, System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000);
+            if (recent.size() >= capacity) {
+                evictOne();
+            }
+            recent.put(gtrid, r);
+        }
+        return r;
     }
 
     /** Drops the oldest finished one-participant transaction, or else the oldest; guarded by the map. */
@@ -172,6 +195,7 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         private final long startedMillis;
         private final List<long[]> times = new ArrayList<>();
         private final List<String[]> texts = new ArrayList<>();
+        private String action;
 
         Recording(String gtrid, long firstNanos, long startedMillis) {
             this.gtrid = gtrid;
@@ -192,10 +216,10 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
             return participants() <= 1 && texts.stream().anyMatch(t -> t[1].equals("commit-one-phase") || t[1].equals("rollback"));
         }
 
-        void add(String actor, String step, long start, long end, String result) {
+        void add(String actor, String step, long start, long end, String result, String branch) {
             if (times.size() < MAX_STEPS) {
                 times.add(new long[] {start, end});
-                texts.add(new String[] {actor, step, result});
+                texts.add(new String[] {actor, step, result, branch});
             }
         }
 
@@ -205,10 +229,10 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
             for (int i = 0; i < times.size(); i++) {
                 long[] t = times.get(i);
                 String[] s = texts.get(i);
-                steps.add(new Step(s[0], s[1], (t[0] - first) / 1000, Math.max(0, (t[1] - t[0]) / 1000), s[2]));
+                steps.add(new Step(s[0], s[1], (t[0] - first) / 1000, Math.max(0, (t[1] - t[0]) / 1000), s[2], s[3]));
             }
             steps.sort(Comparator.comparingLong(Step::atMicros));
-            return new Transaction(gtrid, startedMillis, outcome(steps), List.copyOf(steps));
+            return new Transaction(gtrid, action, startedMillis, outcome(steps), List.copyOf(steps));
         }
 
         private static String outcome(List<Step> steps) {
@@ -322,7 +346,7 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
                 result = "failed"; // no class name: the page shows it
                 throw e;
             } finally {
-                record(XidText.gtrid(xid), participant, step, start, System.nanoTime(), result);
+                record(XidText.gtrid(xid), participant, step, start, System.nanoTime(), result, XidText.bqual(xid));
             }
         }
 

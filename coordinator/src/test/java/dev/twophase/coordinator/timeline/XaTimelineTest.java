@@ -37,6 +37,7 @@ class XaTimelineTest {
         Xid xa = xid("tm.1", "a");
         Xid xb = xid("tm.1", "b");
 
+        timeline.label("tm.1", "transfer");
         a.start(xa, XAResource.TMNOFLAGS);
         b.start(xb, XAResource.TMNOFLAGS);
         a.end(xa, XAResource.TMSUCCESS);
@@ -55,6 +56,8 @@ class XaTimelineTest {
                 "bank-a prepare yes", "bank-b prepare read-only", "coordinator log COMMITTING ok", "bank-a commit ok");
         assertThat(tx.steps()).isSortedAccordingTo(java.util.Comparator.comparingLong(XaTimeline.Step::atMicros));
         assertThat(tx.steps().get(0).atMicros()).isZero();
+        assertThat(tx.action()).isEqualTo("transfer");
+        assertThat(tx.steps()).extracting(XaTimeline.Step::branch).containsOnly("a", "b", null);
     }
 
     @Test
