@@ -59,6 +59,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--parallel-phases", description = "Run the coordinator with twophase.coordinator.parallel-phases=true.")
     boolean parallelPhases;
 
+    @Option(names = "--timeline", description = "Run the coordinator with its protocol timeline on"
+            + " (twophase.coordinator.timeline.enabled=true), to measure what it costs.")
+    boolean timeline;
+
     @Option(names = "--log-store", defaultValue = "file",
             description = "The coordinator's recovery log: file (group commit), atomikos (Atomikos's own log, one fsync per record)"
                     + " or postgresql (group commit into --log-db-url), as twophase.coordinator.log-store. Default: ${DEFAULT-VALUE}")
@@ -214,7 +218,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
                             ? "Atomikos's own file log (one fsync per record)"
                             : "group-commit log over " + dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats().store(),
                     (jmsPool.equals("pooled-jms") ? "pooled-jms (XA sessions and producers reused)" : "Atomikos's (a new XA session per transaction)")
-                            + "; JDBC validation-window " + validationWindow);
+                            + "; JDBC validation-window " + validationWindow
+                            + (timeline ? "; protocol timeline on (every XA call and log record kept)" : ""));
             if (!jitTime.isZero()) {
                 out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitMillis(jitTime, selected));
                 for (Mode mode : selected) {
@@ -381,6 +386,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         properties.put("twophase.coordinator.log-dir", logDir.toString());
         properties.put("twophase.coordinator.max-actives", Integer.toString(Math.max(200, 4 * settings.poolSize())));
         properties.put("twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases));
+        properties.put("twophase.coordinator.timeline.enabled", Boolean.toString(timeline));
         properties.put("twophase.coordinator.log-store", logStore);
         if (logStore.equals("postgresql")) {
             properties.put("twophase.coordinator.log-database.url", logDbUrl != null ? logDbUrl : settings.pgUrl());
