@@ -16,9 +16,10 @@ public record TimelineProperties(@DefaultValue("false") boolean enabled, @Defaul
 
     /** @throws InvalidConfigurationPropertyValueException naming the property, its value and the range */
     public TimelineProperties {
-        if (size < 1 || size > 10_000) {
+        if (size < 1 || size > 1000) {
             throw new InvalidConfigurationPropertyValueException("twophase.coordinator.timeline.size", size,
-                    "keep between 1 and 10000 transactions, e.g. 50");
+                    "keep between 1 and 1000 transactions, e.g. 50 (every XA call takes the timeline's one lock, and a full"
+                    + " timeline looks through the kept transactions to make room)");
         }
     }
 }

@@ -109,7 +109,13 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
         oltp.write(record);
         long end = System.nanoTime();
         for (WriteListener listener : LISTENERS) {
-            listener.written(record.id, record.state.name(), start, end);
+            try {
+                listener.written(record.id, record.state.name(), start, end);
+            } catch (RuntimeException e) {
+                // The record is durable: a listener's failure must not turn the write into a failure.
+                org.slf4j.LoggerFactory.getLogger(OnePhaseAwareLog.class).warn("A listener of the coordinator log failed on {} {}",
+                        record.state, record.id, e);
+            }
         }
     }
 

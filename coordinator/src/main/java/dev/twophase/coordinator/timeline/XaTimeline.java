@@ -26,13 +26,17 @@ import dev.twophase.coordinator.xa.XidText;
  * began. A link of the XA chain, outside every optional link, so a vote that the fault injector
  * forces is seen as the coordinator saw it.
  *
- * <p>Keeps the last {@code capacity} transactions and at most {@value #MAX_STEPS} steps of each.
+ * <p>Keeps the last {@code capacity} transactions and at most {@value #MAX_STEPS} steps of each (past them,
+ * the log's records still, up to twice as many). Eviction looks for a finished one-participant transaction
+ * by one flag per kept transaction, under the one monitor every recording takes; the capacity is capped
+ * at 1000 for that reason.
  * When full it drops the oldest finished transaction that had one participant (a read, or a write to
  * one database, committed in one phase), and only when there is none the oldest of all: an
  * application that reads through JTA on every page view would otherwise push its two-phase
  * commits out within seconds. Recovery's calls after a restart belong to transactions this
  * instance did not start: they appear as transactions of their own, which is what happened here.
- * Thread-safe; its cost per XA call is one monitor and one small object.
+ * Thread-safe; its cost per XA call is one monitor and a few small objects. Recording never throws into the
+ * call it records.
  */
 public final class XaTimeline implements XaResourceLink, AutoCloseable {
 
@@ -68,8 +72,9 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
      * @param action        what the application said caused it ({@link #label}), e.g. {@code transfer}, or {@code null}
      * @param startedMillis wall-clock time of its first step
      * @param outcome       {@code committed}, {@code rolled back}, {@code prepared} (the decision not seen yet:
-     *                      in progress, or in doubt), {@code active}, or {@code failed} (a commit or rollback
-     *                      that did not succeed); for a Saga, TCC or outbox flow its log's final state in lower
+     *                      in progress, or in doubt), {@code read-only} (every participant voted read-only:
+     *                      nothing to commit), {@code active}, or {@code failed} (a participant's last commit or
+     *                      rollback did not succeed, whatever the others did); for a Saga, TCC or outbox flow its log's final state in lower
      *                      case ({@code done}, {@code compensated}, {@code cancelled}, {@code rejected}), or
      *                      {@code active} before it
      * @param steps         in the order they began
@@ -77,8 +82,11 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
     public record Transaction(String gtrid, String action, long startedMillis, String outcome, List<Step> steps) {
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(XaTimeline.class);
+
     private final int capacity;
     private final Map<String, Recording> recent = new LinkedHashMap<>();
+    private volatile boolean failedOnce;
     private final AutoCloseable logListener;
 
     /** @param capacity transactions kept, at least 1 */
@@ -146,6 +154,9 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
      * transaction not seen yet is created, so the label may come before the first XA call.
      */
     public void label(String gtrid, String action) {
+        if (gtrid == null) {
+            return;
+        }
         synchronized (recent) {
             recording(gtrid, System.nanoTime()).action = action;
         }
@@ -155,9 +166,17 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         record(gtrid, actor, step, startNanos, endNanos, result, null);
     }
 
+    /** Never throws: a recording must not fail an XA call, a log write or a flow's step. */
     private void record(String gtrid, String actor, String step, long startNanos, long endNanos, String result, String branch) {
-        synchronized (recent) {
-            recording(gtrid, startNanos).add(actor, step, startNanos, endNanos, result, branch);
+        try {
+            synchronized (recent) {
+                recording(gtrid, startNanos).add(actor, step, startNanos, endNanos, result, branch);
+            }
+        } catch (RuntimeException e) {
+            if (!failedOnce) {
+                failedOnce = true;
+                log.warn("The protocol timeline could not record a step of {}; it goes on, the transaction is unaffected", gtrid, e);
+            }
         }
     }
 
@@ -195,6 +214,8 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         private final long startedMillis;
         private final List<long[]> times = new ArrayList<>();
         private final List<String[]> texts = new ArrayList<>();
+        private final java.util.Set<String> actors = new java.util.HashSet<>(4);
+        private boolean endedInOnePhase;
         private String action;
 
         Recording(String gtrid, long firstNanos, long startedMillis) {
@@ -208,18 +229,25 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
          * nothing), 3 or more for a two-phase one, 2 or more for a Saga, TCC or outbox flow.
          */
         int participants() {
-            return (int) texts.stream().map(t -> t[0]).distinct().count();
+            return actors.size();
         }
 
-        /** One participant, and its one-phase commit or its rollback already seen. */
+        /** One participant, and its one-phase commit or its rollback already seen: kept track of as steps arrive. */
         boolean finishedAlone() {
-            return participants() <= 1 && texts.stream().anyMatch(t -> t[1].equals("commit-one-phase") || t[1].equals("rollback"));
+            return endedInOnePhase && actors.size() <= 1;
         }
 
+        /**
+         * Keeps the first {@value #MAX_STEPS} steps, and past them still the log's records (up to twice as many
+         * steps), so a flow retried many times still shows how it ended.
+         */
         void add(String actor, String step, long start, long end, String result, String branch) {
-            if (times.size() < MAX_STEPS) {
+            boolean logRecord = actor.equals(COORDINATOR);
+            if (times.size() < MAX_STEPS || (logRecord && times.size() < 2 * MAX_STEPS)) {
                 times.add(new long[] {start, end});
                 texts.add(new String[] {actor, step, result, branch});
+                actors.add(actor);
+                endedInOnePhase |= step.equals("commit-one-phase") || step.equals("rollback");
             }
         }
 
@@ -235,6 +263,15 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
             return new Transaction(gtrid, action, startedMillis, outcome(steps), List.copyOf(steps));
         }
 
+        /**
+         * Whether a commit or rollback did what was asked. A rollback answered {@code XAER_NOTA} or {@code XA_RB…}
+         * found the branch already rolled back (a participant that voted no has rolled back on its own).
+         */
+        private static boolean succeeded(Step s) {
+            return s.result().equals("ok")
+                    || (s.step().equals("rollback") && (s.result().equals("XAER_NOTA") || s.result().startsWith("XA_RB")));
+        }
+
         private static String outcome(List<Step> steps) {
             // A Saga, TCC or outbox flow ends in its log's final state.
             for (int i = steps.size() - 1; i >= 0; i--) {
@@ -244,29 +281,32 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
                     return state.toLowerCase(java.util.Locale.ROOT);
                 }
             }
+            // Each participant's last commit or rollback decides for it (a retried commit may fail, then succeed).
+            Map<String, Step> lastPhaseTwo = new LinkedHashMap<>();
             boolean prepared = false;
-            boolean rolledBack = false;
-            boolean failed = false;
+            boolean voted = false;
             for (Step s : steps) {
-                boolean ok = s.result().equals("ok");
                 switch (s.step()) {
-                    case "commit", "commit-one-phase" -> {
-                        if (ok) {
-                            return "committed";
-                        }
-                        failed = true;
+                    case "commit", "commit-one-phase", "rollback" -> lastPhaseTwo.put(s.actor(), s);
+                    case "prepare" -> {
+                        voted = true;
+                        prepared |= s.result().equals("yes");
                     }
-                    case "rollback" -> {
-                        rolledBack |= ok;
-                        failed |= !ok;
-                    }
-                    case "prepare" -> prepared |= s.result().equals("yes");
                     default -> {
                         // start, end, forget and log records decide nothing by themselves
                     }
                 }
             }
-            return rolledBack ? "rolled back" : failed ? "failed" : prepared ? "prepared" : "active";
+            if (lastPhaseTwo.values().stream().anyMatch(s -> !succeeded(s))) {
+                return "failed";
+            }
+            if (lastPhaseTwo.values().stream().anyMatch(s -> s.step().startsWith("commit"))) {
+                return "committed";
+            }
+            if (!lastPhaseTwo.isEmpty()) {
+                return "rolled back";
+            }
+            return prepared ? "prepared" : voted ? "read-only" : "active";
         }
     }
 

@@ -78,6 +78,51 @@ class XaTimelineTest {
     }
 
     @Test
+    void aCommitThatFailsOnOneParticipantIsAFailureWhateverTheOthersDid() throws Exception {
+        XAResource a = timeline.link("bank-a", new Participant(XAResource.XA_OK), null);
+        XAResource b = timeline.link("bank-b", new Participant(XAResource.XA_OK, XAException.XAER_RMFAIL), null);
+        a.prepare(xid("tm.3", "a"));
+        b.prepare(xid("tm.3", "b"));
+        a.commit(xid("tm.3", "a"), false);
+        assertThatThrownBy(() -> b.commit(xid("tm.3", "b"), false)).isInstanceOf(XAException.class);
+        assertThat(timeline.find("tm.3").orElseThrow().outcome()).isEqualTo("failed");
+
+        // Recovery's retry commits it: each participant's last answer decides.
+        XAResource retried = timeline.link("bank-b", new Participant(XAResource.XA_OK), null);
+        retried.commit(xid("tm.3", "b"), false);
+        assertThat(timeline.find("tm.3").orElseThrow().outcome()).isEqualTo("committed");
+    }
+
+    @Test
+    void everyParticipantReadOnlyIsNeitherCommittedNorPending() throws Exception {
+        XAResource a = timeline.link("bank-a", new Participant(XAResource.XA_RDONLY), null);
+        XAResource b = timeline.link("bank-b", new Participant(XAResource.XA_RDONLY), null);
+        a.prepare(xid("tm.4", "a"));
+        b.prepare(xid("tm.4", "b"));
+        assertThat(timeline.find("tm.4").orElseThrow().outcome()).isEqualTo("read-only");
+    }
+
+    @Test
+    void aLabelWithoutATransactionIsIgnored() throws Exception {
+        XAResource a = timeline.link("bank-a", new Participant(XAResource.XA_OK), null);
+        timeline.label(null, "nothing"); // no transaction: ignored
+        assertThat(a.prepare(xid("tm.5", "a"))).isEqualTo(XAResource.XA_OK);
+        assertThat(timeline.find("tm.5")).isPresent();
+    }
+
+    @Test
+    void aLongFlowStillShowsHowItEnded() {
+        long t = System.nanoTime();
+        for (int i = 0; i < XaTimeline.MAX_STEPS + 10; i++) {
+            timeline.recordStep("flow-1", "bank-a", "debit action", t + i, t + i + 1, "skipped: duplicate");
+        }
+        timeline.recordStep("flow-1", XaTimeline.COORDINATOR, "log DONE", t + 500, t + 501, "ok");
+        XaTimeline.Transaction tx = timeline.find("flow-1").orElseThrow();
+        assertThat(tx.steps()).hasSize(XaTimeline.MAX_STEPS + 1);
+        assertThat(tx.outcome()).isEqualTo("done");
+    }
+
+    @Test
     void keepsOnlyTheMostRecentTransactionsNewestFirst() throws Exception {
         XAResource a = timeline.link("bank-a", new Participant(XAResource.XA_OK), null);
         for (String gtrid : List.of("tm.10", "tm.11", "tm.12")) {
@@ -106,8 +151,13 @@ class XaTimelineTest {
         return new PlainXid(4660, gtrid.getBytes(StandardCharsets.ISO_8859_1), bqual.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    /** Votes {@code vote} at prepare ({@code -1}: no, XA_RBROLLBACK); every other call succeeds. */
-    private record Participant(int vote) implements XAResource {
+    /** Votes {@code vote} at prepare ({@code -1}: no, XA_RBROLLBACK); commit fails with {@code commitError} unless 0. */
+    private record Participant(int vote, int commitError) implements XAResource {
+
+        Participant(int vote) {
+            this(vote, 0);
+        }
+
         @Override
         public int prepare(Xid xid) throws XAException {
             if (vote < 0) {
@@ -117,7 +167,10 @@ class XaTimelineTest {
         }
 
         @Override
-        public void commit(Xid xid, boolean onePhase) {
+        public void commit(Xid xid, boolean onePhase) throws XAException {
+            if (commitError != 0) {
+                throw new XAException(commitError);
+            }
         }
 
         @Override
