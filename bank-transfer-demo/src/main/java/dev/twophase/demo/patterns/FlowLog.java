@@ -5,6 +5,8 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.twophase.coordinator.timeline.XaTimeline;
 
@@ -78,7 +80,19 @@ public class FlowLog<R extends FlowLog.Entry> {
                 + " finished_ms = CASE WHEN ? THEN ? ELSE finished_ms END WHERE gid = ? AND state = ?",
                 next, now, failure, exposed, now, finished, now, gid, expected) == 1;
         if (moved) {
-            steps.record(gid, XaTimeline.COORDINATOR, "log " + next, start, System.nanoTime(), "ok");
+            long end = System.nanoTime();
+            Runnable report = () -> steps.record(gid, XaTimeline.COORDINATOR, "log " + next, start, end, "ok");
+            if (TransactionSynchronizationManager.isSynchronizationActive()) {
+                // Inside a step's local transaction: the new state exists only once that commits.
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        report.run();
+                    }
+                });
+            } else {
+                report.run();
+            }
         }
         return moved;
     }
