@@ -275,42 +275,75 @@ public final class BenchmarkCommand implements Callable<Integer> {
      * mode's cell, waiting after each until the demo is consistent.
      */
     private void measureDemo(Path jar, BenchSettings settings, BenchData data, Report.Builder builder, Set<Mode> selected,
-            long jitMillis, Duration warmupTime, Duration roundTime, Duration consistencyLimit) throws Exception {
+            long jitMillis, Duration warmupTime, Duration roundTime, Duration consistencyLimit) {
         List<Mode> demoModes = selected.stream().filter(Mode::demo).toList();
-        data.reset(); // the last cell's rows have no consumed events: the demo's checker would count them as lost
         out.println("Starting the demo application (" + jar + ") ...");
-        try (DemoApp demo = DemoApp.start(jar, settings)) {
-            builder.demo(demo.describe());
-            if (jitMillis > 0) {
-                out.printf("JIT warm-up: every demo mode for %d ms with 8 clients ...%n", jitMillis);
-                for (Mode mode : demoModes) {
-                    LoadDriver.run(8, Duration.ofMillis(jitMillis), 1, Duration.ofMillis(1), () -> demo.transfer(mode, next(mode, data)));
-                }
-                demo.awaitConsistent(consistencyLimit);
-            }
-            for (int c : clients) {
-                for (Mode mode : demoModes) {
-                    data.reset();
-                    out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
-                    LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime, () -> demo.transfer(mode, next(mode, data)));
-                    Duration consistentAfter = null;
-                    String problem;
-                    try {
-                        consistentAfter = demo.awaitConsistent(consistencyLimit);
-                        problem = data.verifyDemo(mode, m.completedInAll());
-                    } catch (IllegalStateException e) {
-                        problem = e.getMessage();
+        // Any failure ends the demo modes, not the run: the other modes' rows and the report still come out (exit 1).
+        // A demo that was not consistent may still be working, so no later cell may reset the tables under it.
+        try {
+            data.reset(); // the last cell's rows have no consumed events: the demo's checker would count them as lost
+            try (DemoApp demo = DemoApp.start(jar, settings, demoCoordinatorProperties(settings))) {
+                builder.demo(demo.describe());
+                if (jitMillis > 0) {
+                    out.printf("JIT warm-up: every demo mode for %d ms with 8 clients ...%n", jitMillis);
+                    for (Mode mode : demoModes) {
+                        LoadDriver.run(8, Duration.ofMillis(jitMillis), 1, Duration.ofMillis(1), () -> demo.transfer(mode, next(mode, data)));
                     }
-                    builder.addDemo(mode, m, problem, consistentAfter);
-                    out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  consistent after %s  errors %d  %s%n", m.throughput(), m.p50Millis(),
-                            m.p99Millis(), consistentAfter == null ? "–" : String.format(java.util.Locale.ROOT, "%.1f s",
-                                    consistentAfter.toMillis() / 1000.0), m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
-                    if (m.firstError() != null) {
-                        out.println("         first error: " + m.firstError());
+                    demo.awaitConsistent(consistencyLimit);
+                }
+                for (int c : clients) {
+                    for (Mode mode : demoModes) {
+                        if (!demoCell(demo, mode, c, data, builder, warmupTime, roundTime, consistencyLimit)) {
+                            builder.demoStopped("the demo modes stopped after " + mode.key() + " at " + c + " clients failed its check");
+                            return;
+                        }
                     }
                 }
             }
+        } catch (Exception e) {
+            out.println("The demo modes stopped: " + e.getMessage());
+            builder.demoStopped("the demo modes stopped: " + e.getMessage());
         }
+    }
+
+    /** One demo cell; returns whether its check passed (later cells may then reset the tables). */
+    private boolean demoCell(DemoApp demo, Mode mode, int c, BenchData data, Report.Builder builder, Duration warmupTime,
+            Duration roundTime, Duration consistencyLimit) throws Exception {
+        data.reset();
+        out.printf("%-8s %-34s clients %3d ... ", mode.key(), mode.title(), c);
+        LoadDriver.Measurement m = LoadDriver.run(c, warmupTime, rounds, roundTime, () -> demo.transfer(mode, next(mode, data)));
+        Duration consistentAfter = null;
+        String problem;
+        try {
+            consistentAfter = demo.awaitConsistent(consistencyLimit);
+            problem = data.verifyDemo(mode, m.completedInAll());
+        } catch (IllegalStateException | java.io.IOException e) {
+            problem = e.getMessage();
+        }
+        builder.addDemo(mode, m, problem, consistentAfter);
+        out.printf("%8.1f tx/s  p50 %7.2f ms  p99 %7.2f ms  consistent after %s  errors %d  %s%n", m.throughput(), m.p50Millis(),
+                m.p99Millis(), consistentAfter == null ? "–" : String.format(java.util.Locale.ROOT, "%.1f s",
+                        consistentAfter.toMillis() / 1000.0), m.errors(), problem == null ? "check ok" : "CHECK FAILED: " + problem);
+        if (m.firstError() != null) {
+            out.println("         first error: " + m.firstError());
+        }
+        return consistentAfter != null;
+    }
+
+    /** The coordinator settings of this run, for the demo too, so its rows run as the others do. */
+    private Map<String, String> demoCoordinatorProperties(BenchSettings settings) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("twophase.coordinator.timeline.enabled", Boolean.toString(timeline));
+        p.put("twophase.coordinator.parallel-phases", Boolean.toString(parallelPhases));
+        p.put("twophase.coordinator.log-store", logStore);
+        if (logStore.equals("postgresql")) {
+            p.put("twophase.coordinator.log-database.url", logDbUrl != null ? logDbUrl : settings.pgUrl());
+            p.put("twophase.coordinator.log-database.username", settings.pgUser());
+        }
+        p.put("twophase.participants.jms.broker.pool", jmsPool);
+        p.put("twophase.participants.jdbc.bank-a.validation-window", validationWindow);
+        p.put("twophase.participants.jdbc.bank-b.validation-window", validationWindow);
+        return p;
     }
 
     /** The demo jar: --demo-jar, or the one the README's benchmark command builds. */
@@ -328,6 +361,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 List<Path> found = jars.filter(p -> p.getFileName().toString().matches("bank-transfer-demo-.*\\.jar")).sorted().toList();
                 if (found.size() == 1) {
                     return found.get(0);
+                }
+                if (found.size() > 1) {
+                    throw new IllegalArgumentException("several demo jars in " + target.toAbsolutePath() + " (" + found
+                            + "): pass the one to run with --demo-jar");
                 }
             }
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,10 +34,15 @@ final class DemoApp implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
+    /** Stops the demo if the benchmark is interrupted (Ctrl-C) before it closes it. */
+    private final Thread stopOnExit;
+
     private DemoApp(Process process, Path log, String url) {
         this.process = process;
         this.log = log;
         this.url = url;
+        this.stopOnExit = new Thread(process::destroyForcibly, "demo-stop-on-exit");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /**
@@ -46,7 +52,7 @@ final class DemoApp implements AutoCloseable {
      * @throws IllegalArgumentException when the jar does not exist (with the command that builds it)
      * @throws IllegalStateException when it exits or does not answer within three minutes (with its log's end)
      */
-    static DemoApp start(Path jar, BenchSettings s) throws IOException, InterruptedException {
+    static DemoApp start(Path jar, BenchSettings s, Map<String, String> coordinator) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("--demo-jar " + jar + " does not exist: build it with ./mvnw -B -q -pl bank-transfer-demo"
                     + " -am -DskipTests package, pass its path, or leave the demo modes (p-*) out of --modes");
@@ -70,9 +76,13 @@ final class DemoApp implements AutoCloseable {
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
                 "--logging.level.com.atomikos=ERROR"));
-        bank(command, "bank-a", s.pgUrl(), s.pgUser(), s.pgPassword(), s.poolSize());
-        bank(command, "bank-b", s.mysqlUrl(), s.mysqlUser(), s.mysqlPassword(), s.poolSize());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        coordinator.forEach((key, value) -> command.add("--" + key + "=" + value));
+        bank(command, "bank-a", s.pgUrl(), s.pgUser(), s.poolSize());
+        bank(command, "bank-b", s.mysqlUrl(), s.mysqlUser(), s.poolSize());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The passwords through the environment, not the command line, which any user of the machine can list.
+        builder.environment().put("SPRING_APPLICATION_JSON", passwords(s, coordinator.containsKey("twophase.coordinator.log-database.url")));
+        Process process = builder.start();
         DemoApp demo = new DemoApp(process, log, "http://127.0.0.1:" + port);
         try {
             demo.awaitStarted();
@@ -83,13 +93,38 @@ final class DemoApp implements AutoCloseable {
         return demo;
     }
 
-    private static void bank(List<String> command, String name, String url, String user, String password, int poolSize) {
+    private static void bank(List<String> command, String name, String url, String user, int poolSize) {
         String prefix = "--twophase.participants.jdbc." + name + ".";
         command.add(prefix + "url=" + url);
         command.add(prefix + "username=" + (user == null ? "" : user));
-        command.add(prefix + "password=" + (password == null ? "" : password));
         command.add(prefix + "min-pool-size=" + poolSize);
         command.add(prefix + "max-pool-size=" + poolSize);
+    }
+
+    /**
+     * {@code {"twophase.participants.jdbc.bank-a.password": …, …}} as Spring reads SPRING_APPLICATION_JSON (with the
+     * coordinator log database's password when the log is in PostgreSQL: bank A's, as for the benchmark's own coordinator).
+     */
+    private static String passwords(BenchSettings s, boolean logDatabase) {
+        return "{" + jsonEntry("twophase.participants.jdbc.bank-a.password", s.pgPassword()) + ","
+                + jsonEntry("twophase.participants.jdbc.bank-b.password", s.mysqlPassword())
+                + (logDatabase ? "," + jsonEntry("twophase.coordinator.log-database.password", s.pgPassword()) : "") + "}";
+    }
+
+    private static String jsonEntry(String key, String value) {
+        String text = value == null ? "" : value;
+        StringBuilder escaped = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                escaped.append('\\');
+            }
+            if (c < 0x20) {
+                escaped.append(String.format("\\u%04x", (int) c));
+            } else {
+                escaped.append(c);
+            }
+        }
+        return "\"" + key + "\":\"" + escaped + "\"";
     }
 
     private void awaitStarted() throws InterruptedException {
@@ -174,6 +209,11 @@ final class DemoApp implements AutoCloseable {
     /** Stops the demo: a graceful shutdown, forced after 30 s. */
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook stops the demo
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -33,9 +33,9 @@ final class Report {
         this.fsyncMillis = (b.fsyncBefore.medianMillis() + b.fsyncAfter.medianMillis()) / 2;
     }
 
-    /** Whether every run's effects matched its completed transfers and no run had errors. */
+    /** Whether every run's effects matched its completed transfers, no run had errors and every selected mode ran. */
     boolean allPassed() {
-        return b.rows.stream().allMatch(r -> r.problem() == null && r.measurement().errors() == 0);
+        return b.demoStopped == null && b.rows.stream().allMatch(r -> r.problem() == null && r.measurement().errors() == 0);
     }
 
     /** The measurement of a mode at a client count, if it ran. */
@@ -128,6 +128,9 @@ final class Report {
                         m.errors(), r.problem() == null ? "ok" : "FAILED: " + r.problem()));
             }
         }
+        if (b.demoStopped != null) {
+            s.append("NOT EVERY DEMO MODE RAN: ").append(b.demoStopped).append('\n');
+        }
         s.append(String.format(Locale.ROOT, "fsync median %.3f ms (before %.3f, after %.3f; p99 %.3f / %.3f)%n", fsyncMillis,
                 b.fsyncBefore.medianMillis(), b.fsyncAfter.medianMillis(), b.fsyncBefore.p99Millis(), b.fsyncAfter.p99Millis()));
         for (Target t : targets()) {
@@ -187,7 +190,7 @@ final class Report {
                 + " log's forces during the measurement (warm-up included) per completed transaction, counted by the group-commit log"
                 + " (\"–\" under Atomikos's own log, which counts none, and for Narayana). \"check\": after each measurement the registry rows, ledger rows, balances and queued messages "
                 + "were counted and matched the transfers that completed (warm-up included).\n\n");
-        if (hasDemoRows()) {
+        if (hasDemoRows() || b.demoStopped != null) {
             demoSection(s);
         }
         s.append("## Targets\n\n");
@@ -240,6 +243,9 @@ final class Report {
                     m.p50Millis(), m.p99Millis(), ratio(r, row(Mode.BASELINE, m.clients()), LoadDriver.Measurement::throughput),
                     ratio(r, xa, LoadDriver.Measurement::throughput), ratio(r, xa, LoadDriver.Measurement::p50Millis),
                     seconds(r.consistentAfter()), m.errors(), r.problem() == null ? "ok" : "FAILED: " + r.problem()));
+        }
+        if (b.demoStopped != null) {
+            s.append("\n**Not every demo mode ran:** ").append(b.demoStopped).append(".\n");
         }
         s.append("\n\"consistent after\": from the end of the measurement (the last client's last answer) until the demo's")
                 .append(" consistency checker passed: every event consumed, every outbox credit applied, no Saga or TCC unfinished,")
@@ -316,6 +322,7 @@ final class Report {
         private String jmsPool = "atomikos";
         private String narayana;
         private String demo;
+        private String demoStopped;
         private final List<Row> rows = new ArrayList<>();
 
         Builder(BenchSettings settings, String postgres, String mysql, boolean mysqlBinlog, Duration warmup, int rounds, Duration round,
@@ -345,6 +352,12 @@ final class Report {
 
         Builder demo(String description) {
             this.demo = description;
+            return this;
+        }
+
+        /** The demo modes did not all run: why. The run then fails, and the report says so. */
+        Builder demoStopped(String why) {
+            this.demoStopped = why;
             return this;
         }
 
