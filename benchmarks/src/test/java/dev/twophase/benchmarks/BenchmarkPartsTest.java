@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,29 @@ class BenchmarkPartsTest {
         assertThat(Mode.DEMO_TCC.demo()).isTrue();
         assertThat(Mode.XA_DBS_BROKER.demo()).isFalse();
         assertThatIllegalStateException().isThrownBy(Mode.BASELINE::requestMode);
+    }
+
+    @Test
+    void demoRowsGetTheirOwnSectionAndDemoModesThatDidNotAllRunFailTheRun() {
+        FsyncProbe.Result fsync = new FsyncProbe.Result(dir, 1, 0.1, 0.2, 0.1);
+        BenchSettings settings = new BenchSettings("jdbc:postgresql://x/a", "u", "p", "jdbc:mysql://x/b", "u", "p", "tcp://x:1", 8, 10, dir);
+        org.HdrHistogram.Histogram latencies = new org.HdrHistogram.Histogram(60_000_000L, 3);
+        latencies.recordValue(5_000);
+        LoadDriver.Measurement m = new LoadDriver.Measurement(1, List.of(100.0), latencies, 0, null, 100);
+        Report.Builder builder = new Report.Builder(settings, "PostgreSQL", "MariaDB", false, Duration.ofSeconds(1), 1,
+                Duration.ofSeconds(1), fsync).fsyncAfter(fsync);
+        builder.add(Mode.BASELINE, m, null, List.of(), Double.NaN);
+        builder.addDemo(Mode.DEMO_XA, m, null, Duration.ofMillis(1500));
+        Report complete = builder.build();
+        assertThat(complete.allPassed()).isTrue();
+        assertThat(complete.markdown("")).contains("## Saga, TCC and outbox beside XA: the demo over HTTP",
+                "| p-xa | demo over HTTP: XA | 1 | 100.0 |", "| 1.5 |").doesNotContain("Not every demo mode ran");
+
+        builder.demoStopped("the demo modes stopped after p-saga at 8 clients failed its check");
+        Report stopped = builder.build();
+        assertThat(stopped.allPassed()).as("a run whose demo modes stopped fails").isFalse();
+        assertThat(stopped.markdown("")).contains("**Not every demo mode ran:** the demo modes stopped after p-saga");
+        assertThat(stopped.table()).contains("NOT EVERY DEMO MODE RAN");
     }
 
     @Test
