@@ -117,7 +117,7 @@ class WebPageBrowserIT {
     void aTransferChangesBothBalancesOnThePage() throws IOException {
         long a = cents("balance-A-0001");
         long b = cents("balance-B-0001");
-        java.util.Set<String> before = timelineGtrids();
+        java.util.Set<String> before = onTimeline(d -> timelineGtrids());
         screenshot("before");
 
         transfer("A:A-0001", "B:B-0001", "12.34");
@@ -131,29 +131,38 @@ class WebPageBrowserIT {
         // The protocol timeline: the transfer's global transaction, committed, with a prepare (voting yes) and a
         // commit for each of the three participants, the decision logged after the last prepare and before the
         // first commit.
-        await().until(d -> committedTransfer(before) != null);
-        WebElement tx = committedTransfer(before);
-        int decision = order(tx, "coordinator", "log COMMITTING");
-        for (String participant : List.of("bank-a", "bank-b", "broker")) {
-            assertThat(bar(tx, participant, "prepare").getAttribute("data-result")).isEqualTo("yes");
-            assertThat(order(tx, participant, "prepare")).as(participant + "'s prepare before the decision").isLessThan(decision);
-            assertThat(order(tx, participant, "commit")).as(participant + "'s commit after the decision").isGreaterThan(decision);
-            assertThat(order(tx, participant, "commit")).isLessThan(order(tx, "coordinator", "log TERMINATED"));
-        }
-        assertThat(tx.getAttribute("data-action")).isEqualTo("transfer");
+        String gtrid = onTimeline(d -> {
+            WebElement tx = committedTransfer(before);
+            if (tx == null) {
+                return null;
+            }
+            int decision = order(tx, "coordinator", "log COMMITTING");
+            for (String participant : List.of("bank-a", "bank-b", "broker")) {
+                assertThat(bar(tx, participant, "prepare").getAttribute("data-result")).isEqualTo("yes");
+                assertThat(order(tx, participant, "prepare")).as(participant + "'s prepare before the decision").isLessThan(decision);
+                assertThat(order(tx, participant, "commit")).as(participant + "'s commit after the decision").isGreaterThan(decision);
+                assertThat(order(tx, participant, "commit")).isLessThan(order(tx, "coordinator", "log TERMINATED"));
+            }
+            assertThat(tx.getAttribute("data-action")).isEqualTo("transfer");
+            return tx.getAttribute("data-gtrid");
+        });
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", byId("timeline"));
         screenshot("timeline");
         screenshot(byId("timeline"), "timeline-panel"); // docs/images/timeline.png
 
         // A click opens every step with its Xid, time and answer; it stays open across the page's refreshes.
-        String gtrid = tx.getAttribute("data-gtrid");
+        By entry = By.cssSelector("#timeline-list li[data-gtrid='" + gtrid + "']");
         By detail = By.cssSelector("#timeline-list li[data-gtrid='" + gtrid + "'] .tl-detail");
-        tx.findElement(By.cssSelector(".tl-head")).click();
-        await().until(d -> d.findElement(detail).isDisplayed());
-        await().until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(tx)); // the 2 s poll drew the list again
-        await().until(d -> d.findElement(detail).isDisplayed()
-                && d.findElement(detail).getText().contains(gtrid + ":") && d.findElement(detail).getText().contains("prepare"));
-        screenshot(browser.findElement(By.cssSelector("#timeline-list li[data-gtrid='" + gtrid + "']")), "timeline-detail");
+        WebElement clicked = onTimeline(d -> {
+            WebElement tx = d.findElement(entry);
+            tx.findElement(By.cssSelector(".tl-head")).click();
+            return tx;
+        });
+        onTimeline(d -> d.findElement(detail).isDisplayed() ? true : null);
+        await().until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(clicked)); // the 2 s poll drew the list again
+        onTimeline(d -> d.findElement(detail).isDisplayed()
+                && d.findElement(detail).getText().contains(gtrid + ":") && d.findElement(detail).getText().contains("prepare") ? true : null);
+        screenshot(onTimeline(d -> d.findElement(entry)), "timeline-detail");
     }
 
     @Test
@@ -182,12 +191,17 @@ class WebPageBrowserIT {
         By saga = By.cssSelector("#timeline-list li[data-outcome='done']:has(.tl-row[data-actor='bank-b'] .tl-bar[data-step='credit action'])");
         By tcc = By.cssSelector("#timeline-list li[data-outcome='done']:has(.tl-bar[data-step='to confirm'])");
         By outbox = By.cssSelector("#timeline-list li[data-outcome='done']:has(.tl-bar[data-step='credit (consumer)'])");
-        await().until(d -> !d.findElements(saga).isEmpty() && !d.findElements(tcc).isEmpty() && !d.findElements(outbox).isEmpty());
-        WebElement sagaTx = browser.findElement(saga);
-        assertThat(order(sagaTx, "bank-a", "debit action")).isLessThan(order(sagaTx, "coordinator", "log DEBITED"));
-        assertThat(order(sagaTx, "coordinator", "log DEBITED")).isLessThan(order(sagaTx, "bank-b", "credit action"));
-        assertThat(order(sagaTx, "bank-b", "credit action")).isLessThan(order(sagaTx, "coordinator", "log DONE"));
-        assertThat(sagaTx.findElements(By.cssSelector(".tl-bar[data-step='prepare'], .tl-bar[data-step='log COMMITTING']"))).isEmpty();
+        onTimeline(d -> {
+            if (d.findElements(saga).isEmpty() || d.findElements(tcc).isEmpty() || d.findElements(outbox).isEmpty()) {
+                return null;
+            }
+            WebElement sagaTx = d.findElement(saga);
+            assertThat(order(sagaTx, "bank-a", "debit action")).isLessThan(order(sagaTx, "coordinator", "log DEBITED"));
+            assertThat(order(sagaTx, "coordinator", "log DEBITED")).isLessThan(order(sagaTx, "bank-b", "credit action"));
+            assertThat(order(sagaTx, "bank-b", "credit action")).isLessThan(order(sagaTx, "coordinator", "log DONE"));
+            assertThat(sagaTx.findElements(By.cssSelector(".tl-bar[data-step='prepare'], .tl-bar[data-step='log COMMITTING']"))).isEmpty();
+            return true;
+        });
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", byId("timeline"));
         screenshot(byId("timeline"), "timeline-patterns"); // docs/images/timeline-patterns.png
     }
@@ -265,15 +279,20 @@ class WebPageBrowserIT {
         // On the timeline: bank B's no vote, then a rollback on every other participant, and no commit anywhere.
         String gtrid = injector.fired().get(0).gtrid();
         By entry = By.cssSelector("#timeline-list li[data-gtrid='" + gtrid + "']");
-        await().until(d -> !d.findElements(entry).isEmpty() && "rolled back".equals(d.findElement(entry).getAttribute("data-outcome")));
-        WebElement tx = browser.findElement(entry);
-        assertThat(bar(tx, "bank-b", "prepare").getAttribute("data-result")).isEqualTo("no: XA_RBROLLBACK");
-        for (String participant : List.of("bank-a", "broker")) {
-            assertThat(order(tx, participant, "rollback")).as(participant + " rolled back after the no vote")
-                    .isGreaterThan(order(tx, "bank-b", "prepare"));
-        }
-        assertThat(tx.findElements(By.cssSelector(".tl-bar[data-step='commit']"))).isEmpty();
-        assertThat(tx.findElements(By.cssSelector(".tl-bar[data-step='log COMMITTING']"))).isEmpty();
+        onTimeline(d -> {
+            if (d.findElements(entry).isEmpty() || !"rolled back".equals(d.findElement(entry).getAttribute("data-outcome"))) {
+                return null;
+            }
+            WebElement tx = d.findElement(entry);
+            assertThat(bar(tx, "bank-b", "prepare").getAttribute("data-result")).isEqualTo("no: XA_RBROLLBACK");
+            for (String participant : List.of("bank-a", "broker")) {
+                assertThat(order(tx, participant, "rollback")).as(participant + " rolled back after the no vote")
+                        .isGreaterThan(order(tx, "bank-b", "prepare"));
+            }
+            assertThat(tx.findElements(By.cssSelector(".tl-bar[data-step='commit']"))).isEmpty();
+            assertThat(tx.findElements(By.cssSelector(".tl-bar[data-step='log COMMITTING']"))).isEmpty();
+            return true;
+        });
     }
 
     @Test
@@ -293,6 +312,14 @@ class WebPageBrowserIT {
     }
 
     // ---- helpers
+
+    /**
+     * Waits until {@code check} returns non-null, reading the timeline afresh each time: the page redraws it every
+     * 2 s, so an element found a moment ago may be gone (then the check runs again). An assertion inside fails at once.
+     */
+    private static <T> T onTimeline(java.util.function.Function<WebDriver, T> check) {
+        return await().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(check::apply);
+    }
 
     private java.util.Set<String> timelineGtrids() {
         java.util.Set<String> gtrids = new java.util.HashSet<>();
