@@ -95,7 +95,7 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
-        this.logListener = OnePhaseAwareLog.onWrite((id, state, start, end) -> record(id, COORDINATOR, "log " + state, start, end,
+        this.logListener = OnePhaseAwareLog.onWrite((id, state, start, end) -> recordStep(id, COORDINATOR, "log " + state, start, end,
                 "ok"));
     }
 
@@ -162,10 +162,6 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         }
     }
 
-    void record(String gtrid, String actor, String step, long startNanos, long endNanos, String result) {
-        record(gtrid, actor, step, startNanos, endNanos, result, null);
-    }
-
     /** Never throws: a recording must not fail an XA call, a log write or a flow's step. */
     private void record(String gtrid, String actor, String step, long startNanos, long endNanos, String result, String branch) {
         try {
@@ -207,13 +203,16 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         it.remove();
     }
 
+    /** A step as recorded, in {@link System#nanoTime()}; {@link Recording#snapshot} turns it into a {@link Step}. */
+    private record Raw(String actor, String step, String result, String branch, long start, long end) {
+    }
+
     /** A transaction being recorded; guarded by the timeline's map. */
     private static final class Recording {
         private final String gtrid;
         private final long firstNanos;
         private final long startedMillis;
-        private final List<long[]> times = new ArrayList<>();
-        private final List<String[]> texts = new ArrayList<>();
+        private final List<Raw> raw = new ArrayList<>();
         private final java.util.Set<String> actors = new java.util.HashSet<>(4);
         private boolean endedInOnePhase;
         private String action;
@@ -243,21 +242,19 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
          */
         void add(String actor, String step, long start, long end, String result, String branch) {
             boolean logRecord = actor.equals(COORDINATOR);
-            if (times.size() < MAX_STEPS || (logRecord && times.size() < 2 * MAX_STEPS)) {
-                times.add(new long[] {start, end});
-                texts.add(new String[] {actor, step, result, branch});
+            if (raw.size() < MAX_STEPS || (logRecord && raw.size() < 2 * MAX_STEPS)) {
+                raw.add(new Raw(actor, step, result, branch, start, end));
                 actors.add(actor);
                 endedInOnePhase |= step.equals("commit-one-phase") || step.equals("rollback");
             }
         }
 
         Transaction snapshot() {
-            long first = times.stream().mapToLong(t -> t[0]).min().orElse(firstNanos);
+            long first = raw.stream().mapToLong(Raw::start).min().orElse(firstNanos);
             List<Step> steps = new ArrayList<>();
-            for (int i = 0; i < times.size(); i++) {
-                long[] t = times.get(i);
-                String[] s = texts.get(i);
-                steps.add(new Step(s[0], s[1], (t[0] - first) / 1000, Math.max(0, (t[1] - t[0]) / 1000), s[2], s[3]));
+            for (Raw r : raw) {
+                steps.add(new Step(r.actor(), r.step(), (r.start() - first) / 1000, Math.max(0, (r.end() - r.start()) / 1000), r.result(),
+                        r.branch()));
             }
             steps.sort(Comparator.comparingLong(Step::atMicros));
             return new Transaction(gtrid, action, startedMillis, outcome(steps), List.copyOf(steps));

@@ -46,7 +46,7 @@ class XaTimelineTest {
         assertThat(b.prepare(xb)).isEqualTo(XAResource.XA_RDONLY);
         assertThat(timeline.find("tm.1").orElseThrow().outcome()).isEqualTo("prepared");
         long logged = System.nanoTime();
-        timeline.record("tm.1", XaTimeline.COORDINATOR, "log COMMITTING", logged, logged + 1_000, "ok");
+        timeline.recordStep("tm.1", XaTimeline.COORDINATOR, "log COMMITTING", logged, logged + 1_000, "ok");
         a.commit(xa, false);
 
         XaTimeline.Transaction tx = timeline.find("tm.1").orElseThrow();
@@ -105,9 +105,10 @@ class XaTimelineTest {
     @Test
     void aLabelWithoutATransactionIsIgnored() throws Exception {
         XAResource a = timeline.link("bank-a", new Participant(XAResource.XA_OK), null);
-        timeline.label(null, "nothing"); // no transaction: ignored
+        timeline.label(null, "nothing"); // no transaction: nothing kept for it
+        assertThat(timeline.recent(10)).isEmpty();
         assertThat(a.prepare(xid("tm.5", "a"))).isEqualTo(XAResource.XA_OK);
-        assertThat(timeline.find("tm.5")).isPresent();
+        assertThat(timeline.recent(10)).extracting(XaTimeline.Transaction::gtrid).containsExactly("tm.5");
     }
 
     @Test
