@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import javax.transaction.xa.XAException;
@@ -58,6 +59,7 @@ public final class FaultInjector implements XaResourceLink {
     private final IntConsumer halt;
     private final List<ArmedFault> armed = new CopyOnWriteArrayList<>();
     private final Deque<FiredFault> fired = new ArrayDeque<>();
+    private final List<Consumer<FiredFault>> haltListeners = new CopyOnWriteArrayList<>();
     private volatile boolean enabled;
     /** enabled and something armed; the only field an XA call reads when nothing is armed. */
     private volatile boolean active;
@@ -166,6 +168,20 @@ public final class FaultInjector implements XaResourceLink {
         synchronized (fired) {
             return List.copyOf(fired);
         }
+    }
+
+    /**
+     * Registers a listener told of a {@code HALT} just before it ends the process, on the thread of the XA call
+     * that hit it, while that call waits: e.g. to note durably where the process died, for the next start to
+     * find. A listener must be quick and must not block on the transaction; what it throws is written to stderr
+     * and the halt goes on.
+     *
+     * @return closing it removes the listener
+     */
+    public AutoCloseable beforeHalt(Consumer<FiredFault> listener) {
+        Objects.requireNonNull(listener, "listener");
+        haltListeners.add(listener);
+        return () -> haltListeners.remove(listener);
     }
 
     /** Forgets the history of fired faults. */
@@ -284,14 +300,23 @@ public final class FaultInjector implements XaResourceLink {
 
     private void act(Fault fault, long call, Xid xid) throws XAException {
         String xidText = XidText.describe(xid);
-        remember(new FiredFault(Instant.now(), fault, call, xidText, xid == null ? null : XidText.gtrid(xid),
-                Thread.currentThread().getName()));
+        FiredFault firing = new FiredFault(Instant.now(), fault, call, xidText, xid == null ? null : XidText.gtrid(xid),
+                Thread.currentThread().getName());
+        remember(firing);
         String where = fault.point() + " of " + fault.participant() + (xidText == null ? "" : " xid=" + xidText);
         FaultAction action = fault.action();
         if (action instanceof FaultAction.Halt h) {
             // stderr, not the logger: an asynchronous appender would lose the line in the halt.
             System.err.println("TWOPHASE FAULT HALT at " + where + " (rule " + fault + ", exit status " + h.status() + ")");
             System.err.flush();
+            for (Consumer<FiredFault> listener : haltListeners) {
+                try {
+                    listener.accept(firing);
+                } catch (RuntimeException | Error e) {
+                    System.err.println("TWOPHASE FAULT HALT listener failed, halting anyway: " + e);
+                    System.err.flush();
+                }
+            }
             halt.accept(h.status());
         } else if (action instanceof FaultAction.Fail f) {
             log.warn("Fault {} at {} (rule {})", f, where, fault);

@@ -46,6 +46,13 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
     /** The final states of a Saga, TCC or outbox flow's log, which are its outcome. */
     private static final java.util.Set<String> PATTERN_ENDS = java.util.Set.of("DONE", "COMPENSATED", "CANCELLED", "REJECTED");
 
+    /** The format id of every Xid Atomikos makes; a recovery scan's other Xids are not this coordinator's. */
+    static final int ATOMIKOS_FORMAT = 4660;
+
+    /** The step of a branch a recovery scan found prepared, and its result. */
+    public static final String RECOVER = "recover";
+    public static final String IN_DOUBT = "in doubt";
+
     /** Who did a step: a participant's name, or {@code coordinator} for a log record. */
     public static final String COORDINATOR = "coordinator";
 
@@ -72,7 +79,8 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
      * @param action        what the application said caused it ({@link #label}), e.g. {@code transfer}, or {@code null}
      * @param startedMillis wall-clock time of its first step
      * @param outcome       {@code committed}, {@code rolled back}, {@code prepared} (the decision not seen yet:
-     *                      in progress, or in doubt), {@code read-only} (every participant voted read-only:
+     *                      in progress, or in doubt), {@code in doubt} (a recovery scan found a branch prepared
+     *                      and no commit or rollback followed yet), {@code read-only} (every participant voted read-only:
      *                      nothing to commit), {@code active}, or {@code failed} (a participant's last commit or
      *                      rollback did not succeed, whatever the others did); for a Saga, TCC or outbox flow its log's final state in lower
      *                      case ({@code done}, {@code compensated}, {@code cancelled}, {@code rejected}), or
@@ -111,12 +119,13 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
 
     /**
      * The most recent transactions with at least {@code minParticipants} actors (participants, and the
-     * coordinator's log counting as one), newest first, at most {@code limit}.
+     * coordinator's log counting as one), and every one a recovery scan found in doubt, newest first, at most
+     * {@code limit}.
      */
     public List<Transaction> recent(int limit, int minParticipants) {
         List<Transaction> snapshots;
         synchronized (recent) {
-            snapshots = recent.values().stream().filter(r -> r.participants() >= minParticipants)
+            snapshots = recent.values().stream().filter(r -> r.participants() >= minParticipants || r.foundInDoubt)
                     .sorted(Comparator.comparingLong((Recording r) -> r.firstNanos).reversed())
                     .limit(Math.max(0, limit)).map(Recording::snapshot).toList();
         }
@@ -159,6 +168,23 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         }
         synchronized (recent) {
             recording(gtrid, System.nanoTime()).action = action;
+        }
+    }
+
+    /** A branch a recovery scan found prepared: recorded unless this participant's last step already says so. */
+    private void recordInDoubt(String gtrid, String participant, long start, long end, String branch) {
+        try {
+            synchronized (recent) {
+                Recording r = recent.get(gtrid);
+                if (r == null || !r.lastStepOf(participant).equals(RECOVER)) {
+                    recording(gtrid, start).add(participant, RECOVER, start, end, IN_DOUBT, branch);
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!failedOnce) {
+                failedOnce = true;
+                log.warn("The protocol timeline could not record a recovery scan of {}; it goes on", participant, e);
+            }
         }
     }
 
@@ -215,6 +241,8 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         private final List<Raw> raw = new ArrayList<>();
         private final java.util.Set<String> actors = new java.util.HashSet<>(4);
         private boolean endedInOnePhase;
+        /** A recovery scan found a branch of it prepared: two-phase, however many participants this process saw. */
+        private boolean foundInDoubt;
         private String action;
 
         Recording(String gtrid, long firstNanos, long startedMillis) {
@@ -233,7 +261,7 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
 
         /** One participant, and its one-phase commit or its rollback already seen: kept track of as steps arrive. */
         boolean finishedAlone() {
-            return endedInOnePhase && actors.size() <= 1;
+            return endedInOnePhase && actors.size() <= 1 && !foundInDoubt;
         }
 
         /**
@@ -246,7 +274,18 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
                 raw.add(new Raw(actor, step, result, branch, start, end));
                 actors.add(actor);
                 endedInOnePhase |= step.equals("commit-one-phase") || step.equals("rollback");
+                foundInDoubt |= step.equals(RECOVER);
             }
+        }
+
+        /** The step the actor did last, or {@code ""}. */
+        String lastStepOf(String actor) {
+            for (int i = raw.size() - 1; i >= 0; i--) {
+                if (raw.get(i).actor().equals(actor)) {
+                    return raw.get(i).step();
+                }
+            }
+            return "";
         }
 
         Transaction snapshot() {
@@ -282,9 +321,11 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
             Map<String, Step> lastPhaseTwo = new LinkedHashMap<>();
             boolean prepared = false;
             boolean voted = false;
+            boolean found = false;
             for (Step s : steps) {
                 switch (s.step()) {
                     case "commit", "commit-one-phase", "rollback" -> lastPhaseTwo.put(s.actor(), s);
+                    case RECOVER -> found = true;
                     case "prepare" -> {
                         voted = true;
                         prepared |= s.result().equals("yes");
@@ -303,7 +344,7 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
             if (!lastPhaseTwo.isEmpty()) {
                 return "rolled back";
             }
-            return prepared ? "prepared" : voted ? "read-only" : "active";
+            return prepared ? "prepared" : found ? IN_DOUBT : voted ? "read-only" : "active";
         }
     }
 
@@ -356,6 +397,26 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
                 super.rollback(xid);
                 return null;
             });
+        }
+
+        /**
+         * A recovery scan: each prepared branch of an Atomikos transaction it returns becomes a step
+         * {@code recover} with result {@code in doubt}, once until the branch's next call, so the timeline
+         * shows what a restart found before recovery committed or rolled it back.
+         */
+        @Override
+        public Xid[] recover(int flag) throws XAException {
+            long start = System.nanoTime();
+            Xid[] found = super.recover(flag);
+            long end = System.nanoTime();
+            if (found != null) {
+                for (Xid xid : found) {
+                    if (xid != null && xid.getFormatId() == ATOMIKOS_FORMAT) {
+                        recordInDoubt(XidText.gtrid(xid), participant, start, end, XidText.bqual(xid));
+                    }
+                }
+            }
+            return found;
         }
 
         @Override

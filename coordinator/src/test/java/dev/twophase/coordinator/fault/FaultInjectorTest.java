@@ -176,6 +176,29 @@ class FaultInjectorTest {
     }
 
     @Test
+    void haltListenersLearnWhereTheProcessDiesBeforeItDoesAndAFailingOneDoesNotStopTheHalt() throws Exception {
+        injector.enable();
+        List<String> heard = new ArrayList<>();
+        injector.beforeHalt(f -> {
+            throw new IllegalStateException("disk full");
+        });
+        AutoCloseable second = injector.beforeHalt(f -> heard.add(f.gtrid() + " " + f.fault().point() + " halts so far " + halts.size()));
+        injector.arm("bankA:BEFORE_COMMIT:HALT");
+
+        String stderr = stderrOf(() -> injector.at("bankA", CrashPoint.BEFORE_COMMIT, xid("tm-1.7")));
+
+        assertThat(heard).containsExactly("tm-1.7 BEFORE_COMMIT halts so far 0");
+        assertThat(halts).containsExactly(FaultAction.Halt.DEFAULT_STATUS);
+        assertThat(stderr).contains("listener failed, halting anyway: java.lang.IllegalStateException: disk full");
+
+        second.close();
+        injector.arm("bankA:BEFORE_COMMIT:HALT");
+        stderrOf(() -> injector.at("bankA", CrashPoint.BEFORE_COMMIT, xid("tm-1.8")));
+        assertThat(heard).hasSize(1);
+        assertThat(halts).hasSize(2);
+    }
+
+    @Test
     void recordsWhatFiredWhenAndOnWhichBranch() throws XAException {
         injector.enable();
         injector.arm("bankA:DURING_RECOVER:DELAY(1ms)");

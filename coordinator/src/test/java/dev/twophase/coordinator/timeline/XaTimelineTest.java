@@ -148,12 +148,34 @@ class XaTimelineTest {
         assertThat(timeline.recent(10, 2)).extracting(XaTimeline.Transaction::gtrid).containsExactly("tm.20");
     }
 
+    @Test
+    void aBranchARecoveryScanFindsIsInDoubtUntilRecoveryEndsItAndIsKeptAndShownWithOneParticipant() throws Exception {
+        Xid ours = xid("tm.30", "a");
+        Xid foreign = new PlainXid(131077, "other".getBytes(StandardCharsets.ISO_8859_1), "x".getBytes(StandardCharsets.ISO_8859_1));
+        XAResource a = timeline.link("bank-a", new Participant(XAResource.XA_OK, 0, ours, foreign), null);
+
+        a.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+        a.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN); // a second scan before recovery acts adds nothing
+        assertThat(timeline.find("tm.30").orElseThrow().outcome()).isEqualTo(XaTimeline.IN_DOUBT);
+        assertThat(timeline.find("other")).isEmpty();
+        a.rollback(ours);
+        for (String read : List.of("tm.31", "tm.32", "tm.33")) {
+            a.commit(xid(read, "a"), true);
+        }
+
+        XaTimeline.Transaction tx = timeline.find("tm.30").orElseThrow();
+        assertThat(tx.outcome()).isEqualTo("rolled back");
+        assertThat(tx.steps()).extracting(s -> s.actor() + " " + s.step() + " " + s.result() + " " + s.branch())
+                .containsExactly("bank-a recover in doubt a", "bank-a rollback ok a");
+        assertThat(timeline.recent(10, 2)).extracting(XaTimeline.Transaction::gtrid).containsExactly("tm.30");
+    }
+
     private static Xid xid(String gtrid, String bqual) {
         return new PlainXid(4660, gtrid.getBytes(StandardCharsets.ISO_8859_1), bqual.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Votes {@code vote} at prepare ({@code -1}: no, XA_RBROLLBACK); commit fails with {@code commitError} unless 0. */
-    private record Participant(int vote, int commitError) implements XAResource {
+    private record Participant(int vote, int commitError, Xid... prepared) implements XAResource {
 
         Participant(int vote) {
             this(vote, 0);
@@ -194,7 +216,7 @@ class XaTimelineTest {
 
         @Override
         public Xid[] recover(int flag) {
-            return new Xid[0];
+            return prepared.clone();
         }
 
         @Override
