@@ -543,6 +543,7 @@
   /** A step's colour class: work, a yes vote or a success, an undo, a no vote or a failure, a log record, a skipped step. */
   function stepClass(step) {
     if (step.actor === 'coordinator') return 'log';
+    if (step.step === 'recover') return 'doubt'; // a branch a recovery scan found prepared after a restart
     if (step.result.startsWith('skipped')) return 'skip';
     if (step.result === 'ok' || step.result === 'yes' || step.result === 'read-only') {
       if (/^(rollback|.* (compensate|cancel))/.test(step.step)) return 'undo';
@@ -552,8 +553,8 @@
   }
 
   function timelineBar(s, order, total) {
-    const label = s.step.replace('commit-one-phase', '1PC').replace('log ', '') + (s.step === 'prepare' ? `: ${s.result}` : '');
-    const late = s.atMicros / total > 0.7; // its label goes on the left, inside the track
+    const label = s.step.replace('commit-one-phase', '1PC').replace('log ', '') + (s.step === 'prepare' || s.step === 'recover' ? `: ${s.result}` : '');
+    const late = s.atMicros / total > 0.7 || (s.atMicros + s.micros) / total > 0.85; // its label goes on the left
     return el('span', {
       class: `tl-bar ${stepClass(s)}${late ? ' tl-late' : ''}`,
       'data-step': s.step,
@@ -597,7 +598,8 @@
       el('span', { class: 'muted' }, `${(total / 1000).toFixed(2)} ms · ${time(new Date(tx.startedMillis).toISOString())}`));
     const detail = timelineDetail(tx);
     detail.hidden = !opened;
-    return el('li', { class: 'tl-tx', 'data-gtrid': tx.gtrid, 'data-outcome': tx.outcome, 'data-action': tx.action, 'data-index': index },
+    const cut = lastDrill && lastDrill.gtrid === tx.gtrid; // the transaction the drill's crash cut
+    return el('li', { class: `tl-tx${cut ? ' tl-drill' : ''}`, 'data-gtrid': tx.gtrid, 'data-outcome': tx.outcome, 'data-action': tx.action, 'data-index': index },
       head, ...rows, detail);
   }
 
@@ -631,6 +633,179 @@
       if (e === STALE) return;
       showError('timeline-load-error', e);
     }
+  }
+
+  // ---------------------------------------------------------------- 4c. crash-and-recover drill
+
+  const fetchDrill = latestOnly(() => api('GET', '/api/drill'));
+  const DRILL_ACTIVE = ['RUNNING', 'HALTED', 'RECOVERING'];
+  const EXPECT = {
+    BEFORE_PREPARE: 'nothing is decided yet: recovery rolls back every branch',
+    AFTER_PREPARE: 'this branch is prepared, the decision is not logged: recovery rolls back every branch',
+    BEFORE_COMMIT: 'every branch voted yes and the commit decision is logged: recovery commits every branch',
+    AFTER_COMMIT: 'this branch committed, the others may still be prepared: recovery commits them',
+  };
+  /** The last drill the server reported, and what the page itself saw of the crash (its own clock). */
+  let lastDrill = null;
+  let lostAt = null;
+  let backAt = null;
+  let drillOptionsFilled = false;
+  let supervised = false;
+
+  const drillActive = () => (lastDrill && DRILL_ACTIVE.includes(lastDrill.stage)) || (lostAt !== null && backAt === null);
+
+  function drillFormChanged() {
+    const point = $('drill-point').value;
+    $('drill-expect').textContent = point ? `${point}: ${EXPECT[point] || ''}` : '';
+  }
+
+  /** "+1.2 s" from the crash (or the request, before it) to an instant; '' without one. */
+  function sinceCrash(d, iso) {
+    if (!iso) return '';
+    const from = Date.parse(d.haltedAt || d.requestedAt);
+    const s = (Date.parse(iso) - from) / 1000;
+    return `${s >= 0 ? '+' : ''}${s.toFixed(1)} s`;
+  }
+
+  function drillSteps(d) {
+    const ended = !DRILL_ACTIVE.includes(d.stage);
+    const refused = d.stage === 'NOT_REACHED' || d.stage === 'FAILED';
+    const lost = lostAt !== null;
+    const halted = Boolean(d.haltedAt) || lost || Boolean(d.restartedAt);
+    const recovery = Object.entries(d.recovery || {}).map(([p, what]) => `${p}: ${what}`).join('; ');
+    const steps = [
+      ['armed', `armed ${d.rule}; a ${d.flow} runs into it`, d.requestedAt, 'done'],
+      ['halted', d.haltedAt ? `halted at ${d.point} of ${d.participant}${d.gtrid ? `, cutting ${d.gtrid}` : ''}`
+        : lost ? 'the connection dropped: the server halted' : `running the ${d.flow} into ${d.point} of ${d.participant}`,
+      d.haltedAt, refused ? 'failed' : halted ? 'done' : 'active'],
+      ['restarted', d.restartedAt ? 'started again by the supervisor (a new JVM)' : 'waiting for the restart', d.restartedAt,
+        d.restartedAt ? 'done' : halted && !refused ? 'active' : 'pending'],
+      ['ready', 'serving again', d.readyAt, d.readyAt ? 'done' : 'pending'],
+      ['recovery', d.recoveryCompleteAt ? `recovery complete${recovery ? `: ${recovery}` : ': nothing was left in doubt'}`
+        : 'recovery resolving what the crash left in doubt', d.recoveryCompleteAt,
+      d.recoveryCompleteAt ? 'done' : d.readyAt ? 'active' : 'pending'],
+      ['consistent', d.consistentAt ? `consistency check passes: ${d.outcome} at every participant` : 'consistency check',
+        d.consistentAt, d.consistentAt ? 'done' : d.stage === 'OVERDUE' ? 'failed' : d.recoveryCompleteAt ? 'active' : 'pending'],
+    ];
+    // Done steps in the order they happened (recovery may finish before or after the server serves again), then the rest.
+    const shown = (refused ? steps.slice(0, 2) : steps).map((step, i) => ({ step, i }));
+    shown.sort((x, y) => {
+      const [tx, ty] = [x.step[2], y.step[2]].map((at) => (at ? Date.parse(at) : Infinity));
+      return tx === ty ? x.i - y.i : tx - ty;
+    });
+    return shown.map(({ step: [key, text, at, state] }) => el('li', { 'data-step': key, 'data-state': ended && state === 'active' ? 'failed' : state },
+      el('span', { class: 'at' }, sinceCrash(d, at)), el('span', {}, text)));
+  }
+
+  function renderConnection() {
+    const badge = $('drill-connection');
+    if (lostAt === null) {
+      badge.hidden = true;
+      delete badge.dataset.state;
+      return;
+    }
+    badge.hidden = false;
+    if (backAt === null) {
+      badge.dataset.state = 'lost';
+      badge.textContent = `connection lost · down for ${((Date.now() - lostAt) / 1000).toFixed(1)} s`;
+    } else {
+      badge.dataset.state = 'up';
+      badge.textContent = `connection back after ${((backAt - lostAt) / 1000).toFixed(1)} s`;
+    }
+  }
+
+  function renderDrill(state) {
+    const section = $('drill');
+    section.hidden = !state.available;
+    if (!state.available) return;
+    if (!drillOptionsFilled) {
+      fillSelect($('drill-flow'), state.flows.map((f) => ({ value: f, label: f })), 'transfer');
+      fillSelect($('drill-participant'), state.participants.map((p) => ({ value: p, label: p })), 'bank-b');
+      fillSelect($('drill-point'), state.points.map((p) => ({ value: p, label: p })), 'BEFORE_COMMIT');
+      drillOptionsFilled = true;
+      drillFormChanged();
+    }
+    supervised = state.supervised;
+    $('drill-supervisor').textContent = state.supervised
+      ? `A supervisor restarts this server after a crash (restarts so far: ${state.restarts}).`
+      : 'No supervisor here: after the crash, start the server again with the same command (or start it with'
+        + ' --spring.profiles.active=drill, whose supervisor restarts it by itself).';
+    $('drill-login-hint').hidden = admin !== null;
+    if (state.loadError) showError('drill-load-error', new Error(`The last drill could not be read: ${state.loadError}`));
+    const d = state.drill;
+    if (!d || (lastDrill && lastDrill.id !== d.id)) {
+      lostAt = null;
+      backAt = null;
+    }
+    lastDrill = d;
+    $('drill-status').hidden = !d;
+    $('drill-start').disabled = drillActive();
+    if (!d) return;
+    $('drill-status').dataset.stage = d.stage;
+    $('drill-title').textContent = `Drill ${d.id}: a ${d.flow}, crash at ${d.point} of ${d.participant}`;
+    $('drill-steps').replaceChildren(...drillSteps(d));
+    const message = $('drill-message');
+    message.textContent = d.message || '';
+    message.dataset.stage = d.stage;
+    renderConnection();
+  }
+
+  async function loadDrill() {
+    try {
+      const state = (await fetchDrill()).data;
+      if (!state || typeof state.available !== 'boolean') throw new Error('GET /api/drill: no "available" field');
+      if (lostAt !== null && backAt === null) backAt = Date.now();
+      renderDrill(state);
+      if (!state.loadError) clear('drill-load-error');
+    } catch (e) {
+      if (e === STALE) return;
+      if (e instanceof ApiError && e.status === 0 && drillActive()) {
+        // The drill's crash: the server is gone. Say so, and count how long.
+        if (lostAt === null || backAt !== null) {
+          lostAt = Date.now();
+          backAt = null;
+        }
+        if (lastDrill) {
+          $('drill-steps').replaceChildren(...drillSteps(lastDrill));
+          const message = $('drill-message');
+          message.dataset.stage = 'DOWN';
+          message.textContent = supervised
+            ? 'The server is down, as after a power cut; its supervisor is starting it again.'
+            : 'The server is down, as after a power cut: start it again with the same command; recovery runs at startup.';
+        }
+        renderConnection();
+        return;
+      }
+      if (!$('drill').hidden) showError('drill-load-error', e);
+    }
+  }
+
+  /** Every 500 ms while a drill runs (to catch the drop and the return), every 2 s otherwise. */
+  async function pollDrill() {
+    try {
+      await loadDrill();
+    } finally {
+      setTimeout(pollDrill, drillActive() ? 500 : POLL_MS);
+    }
+  }
+
+  async function startDrill(event) {
+    event.preventDefault();
+    const button = $('drill-start');
+    button.disabled = true;
+    try {
+      const body = { flow: $('drill-flow').value, participant: $('drill-participant').value, point: $('drill-point').value };
+      const { data } = await api('POST', '/admin/drill', { body, auth: admin?.header });
+      lostAt = null;
+      backAt = null;
+      lastDrill = data;
+      clear('drill-error');
+    } catch (e) {
+      showError('drill-error', e);
+    } finally {
+      button.disabled = drillActive();
+    }
+    await loadDrill();
   }
 
   const loadLive = () => Promise.all([loadEvents(), loadConsistency(), loadTimeline()]);
@@ -870,8 +1045,11 @@
     $('admin-logout').addEventListener('click', logout);
     $('branches-body').addEventListener('click', branchClicked);
     $('timeline-list').addEventListener('click', timelineClicked);
+    $('drill-form').addEventListener('submit', startDrill);
+    $('drill-form').addEventListener('change', drillFormChanged);
     faultFormChanged();
     refreshAll().then(() => setTimeout(poll, POLL_MS));
+    pollDrill();
   }
 
   start();

@@ -13,6 +13,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import dev.twophase.demo.drill.DrillSupervisor;
 import dev.twophase.testing.TestServers;
 
 /**
@@ -52,6 +53,28 @@ class StartupFailureReportIT {
                 .contains("cannot be reached")
                 .contains("Action:")
                 .contains("twophase.participants.jdbc.bank-a.url");
+    }
+
+    @Test
+    void theDrillSupervisorWithoutFaultInjectionIsRefusedNamingBothPropertiesAndTheProfile(CapturedOutput output) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(BankTransferDemoApplication.class).listeners(new DrillSupervisor())
+                .run("--twophase.data-dir=" + dataDir.toAbsolutePath(), "--twophase.drill.supervise=true").close())
+                .isInstanceOf(Exception.class);
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("twophase.drill.supervise=true restarts the application after a fault halts it")
+                .contains("twophase.faults.enabled")
+                .contains("--spring.profiles.active=drill");
+    }
+
+    @Test
+    void aDrillSupervisorSettingThatIsNotABooleanIsRefusedWithItsValue(CapturedOutput output) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(BankTransferDemoApplication.class).listeners(new DrillSupervisor())
+                .run("--twophase.data-dir=" + dataDir.toAbsolutePath(), "--twophase.drill.supervise=maybe").close())
+                .isInstanceOf(Exception.class);
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("twophase.drill.supervise must be true or false, was 'maybe'");
     }
 
     private void start(String... args) {

@@ -149,6 +149,23 @@ public final class FaultInjector implements XaResourceLink {
     }
 
     /**
+     * Disarms one rule, as it was armed (the first such rule, if it was armed twice), and leaves the others.
+     *
+     * @return whether it was still armed
+     */
+    public synchronized boolean disarm(Fault fault) {
+        for (ArmedFault rule : armed) {
+            if (rule.fault.equals(fault)) {
+                armed.remove(rule);
+                update();
+                log.info("Disarmed fault {}", fault);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The rules still armed, in arming order, each as what is left of it: a rule armed as
      * {@code x3:skip=2} that has seen three matching calls shows as {@code x2}. A point-in-time copy.
      */

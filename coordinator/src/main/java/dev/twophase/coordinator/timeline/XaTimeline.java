@@ -46,8 +46,11 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
     /** The final states of a Saga, TCC or outbox flow's log, which are its outcome. */
     private static final java.util.Set<String> PATTERN_ENDS = java.util.Set.of("DONE", "COMPENSATED", "CANCELLED", "REJECTED");
 
-    /** The format id of every Xid Atomikos makes; a recovery scan's other Xids are not this coordinator's. */
-    static final int ATOMIKOS_FORMAT = 4660;
+    /**
+     * The format id of every Xid Atomikos makes ({@code "ATOM"} in ASCII, {@code XID.DEFAULT_FORMAT} in its 6.0.0
+     * sources); a recovery scan's other Xids are some other transaction manager's.
+     */
+    static final int ATOMIKOS_FORMAT = 0x41544F4D;
 
     /** The step of a branch a recovery scan found prepared, and its result. */
     public static final String RECOVER = "recover";

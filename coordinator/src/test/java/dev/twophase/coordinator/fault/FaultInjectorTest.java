@@ -253,6 +253,17 @@ class FaultInjectorTest {
     }
 
     @Test
+    void disarmingOneRuleLeavesTheOthersArmed() {
+        injector.enable();
+        Fault first = injector.arm("bankA:BEFORE_COMMIT:HALT");
+        injector.arm("bankB:BEFORE_PREPARE:FAIL(XA_RBROLLBACK)");
+
+        assertThat(injector.disarm(first)).isTrue();
+        assertThat(injector.disarm(first)).isFalse();
+        assertThat(injector.armed()).extracting(Fault::toString).containsExactly("bankB:BEFORE_PREPARE:FAIL(XA_RBROLLBACK)");
+    }
+
+    @Test
     void disableDisarmsAndRefusesFurtherRules() {
         injector.enable();
         injector.arm("bankA:BEFORE_COMMIT:HALT");

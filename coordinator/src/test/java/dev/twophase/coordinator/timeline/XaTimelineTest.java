@@ -171,7 +171,7 @@ class XaTimelineTest {
     }
 
     private static Xid xid(String gtrid, String bqual) {
-        return new PlainXid(4660, gtrid.getBytes(StandardCharsets.ISO_8859_1), bqual.getBytes(StandardCharsets.ISO_8859_1));
+        return new PlainXid(XaTimeline.ATOMIKOS_FORMAT, gtrid.getBytes(StandardCharsets.ISO_8859_1), bqual.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Votes {@code vote} at prepare ({@code -1}: no, XA_RBROLLBACK); commit fails with {@code commitError} unless 0. */
