@@ -174,12 +174,20 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
         }
     }
 
-    /** A branch a recovery scan found prepared: recorded unless this participant's last step already says so. */
+    /**
+     * A branch a recovery scan found prepared. Recorded when this process has seen nothing of it on this
+     * participant (a transaction of a previous run, or of another process), or when its last commit or rollback
+     * here failed; not when its last step is a prepare, which is a transaction in flight between its phases (a scan
+     * can come by then), nor twice in a row.
+     */
     private void recordInDoubt(String gtrid, String participant, long start, long end, String branch) {
         try {
             synchronized (recent) {
                 Recording r = recent.get(gtrid);
-                if (r == null || !r.lastStepOf(participant).equals(RECOVER)) {
+                Raw last = r == null ? null : r.lastOf(participant);
+                boolean failedPhaseTwo = last != null && (last.step().equals("commit") || last.step().equals("rollback"))
+                        && !last.result().equals("ok");
+                if (last == null || failedPhaseTwo) {
                     recording(gtrid, start).add(participant, RECOVER, start, end, IN_DOUBT, branch);
                 }
             }
@@ -281,14 +289,14 @@ public final class XaTimeline implements XaResourceLink, AutoCloseable {
             }
         }
 
-        /** The step the actor did last, or {@code ""}. */
-        String lastStepOf(String actor) {
+        /** The step the actor did last, or {@code null}. */
+        Raw lastOf(String actor) {
             for (int i = raw.size() - 1; i >= 0; i--) {
                 if (raw.get(i).actor().equals(actor)) {
-                    return raw.get(i).step();
+                    return raw.get(i);
                 }
             }
-            return "";
+            return null;
         }
 
         Transaction snapshot() {

@@ -170,6 +170,22 @@ class XaTimelineTest {
         assertThat(timeline.recent(10, 2)).extracting(XaTimeline.Transaction::gtrid).containsExactly("tm.30");
     }
 
+    @Test
+    void aScanDuringAPreparedTransactionOfThisProcessIsNotADoubtButAFailedCommitThatRecoveryRetriesIs() throws Exception {
+        Xid live = xid("tm.40", "a");
+        Xid failed = xid("tm.41", "a");
+        XAResource a = timeline.link("bank-a", new Participant(XAResource.XA_OK, XAException.XAER_RMFAIL, live, failed), null);
+        a.prepare(live);
+        a.prepare(failed);
+        assertThatThrownBy(() -> a.commit(failed, false)).isInstanceOf(XAException.class);
+
+        a.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+
+        assertThat(timeline.find("tm.40").orElseThrow().steps()).extracting(XaTimeline.Step::step).containsExactly("prepare");
+        assertThat(timeline.find("tm.41").orElseThrow().steps()).extracting(s -> s.step() + " " + s.result())
+                .containsExactly("prepare yes", "commit XAER_RMFAIL", "recover in doubt");
+    }
+
     private static Xid xid(String gtrid, String bqual) {
         return new PlainXid(XaTimeline.ATOMIKOS_FORMAT, gtrid.getBytes(StandardCharsets.ISO_8859_1), bqual.getBytes(StandardCharsets.ISO_8859_1));
     }
