@@ -554,9 +554,11 @@
 
   function timelineBar(s, order, total) {
     const label = s.step.replace('commit-one-phase', '1PC').replace('log ', '') + (s.step === 'prepare' || s.step === 'recover' ? `: ${s.result}` : '');
-    const late = s.atMicros / total > 0.7 || (s.atMicros + s.micros) / total > 0.85; // its label goes on the left
+    // A wide bar carries its label inside; a bar near the right end has it on its left, others on their right.
+    const inside = s.micros / total > 0.12;
+    const late = !inside && (s.atMicros / total > 0.7 || (s.atMicros + s.micros) / total > 0.85);
     return el('span', {
-      class: `tl-bar ${stepClass(s)}${late ? ' tl-late' : ''}`,
+      class: `tl-bar ${stepClass(s)}${inside ? ' tl-inside' : late ? ' tl-late' : ''}`,
       'data-step': s.step,
       'data-result': s.result,
       'data-order': order,
