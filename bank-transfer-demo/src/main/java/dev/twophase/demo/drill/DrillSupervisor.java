@@ -108,8 +108,12 @@ public final class DrillSupervisor implements ApplicationListener<ApplicationEnv
                 command.add(option);
             }
         }
-        String launched = System.getProperty("sun.java.command", "").split(" ", 2)[0];
-        if (launched.endsWith(".jar")) {
+        String launchedWith = System.getProperty("sun.java.command", "");
+        String classPath = System.getProperty("java.class.path", "");
+        String launched = launchedWith.split(" ", 2)[0];
+        if (classPath.endsWith(".jar") && launchedWith.startsWith(classPath)) {
+            command.addAll(List.of("-jar", classPath)); // java -jar: the class path is the jar, spaces and all
+        } else if (launched.endsWith(".jar")) {
             command.addAll(List.of("-jar", launched));
         } else {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), launched.isEmpty()
