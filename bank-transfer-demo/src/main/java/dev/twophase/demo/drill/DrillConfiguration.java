@@ -84,6 +84,7 @@ class DrillConfiguration {
 
         @EventListener(ApplicationReadyEvent.class)
         void ready() {
+            DrillSupervisor.childReady();
             drills.applicationReady();
         }
     }

@@ -2,12 +2,8 @@ package dev.twophase.demo.drill;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +22,10 @@ import dev.twophase.coordinator.TwophaseStartupException;
  * JVM options, same arguments) and starts it again each time it ends with the exit status of a
  * {@code HALT} fault (99), so a drill's crash is followed by a restart and recovery without anyone
  * typing a command. Any other exit status ends the supervisor with that status; stopping the
- * supervisor (Ctrl-C, SIGTERM) stops the child gracefully first. More than
- * {@value #MAX_HALTS_PER_MINUTE} halts within a minute (a {@code HALT} rule armed at startup halts
- * every start) end it too.
+ * supervisor (Ctrl-C, SIGTERM) stops the child gracefully first. {@value #MAX_HALTS_BEFORE_READY}
+ * halts in a row before the application served (a {@code HALT} rule armed at startup halts every
+ * start in its recovery) end it too; the child tells it that it served by creating the file named in
+ * {@value #READY_FILE_ENV}.
  *
  * <p>It acts when Spring Boot has read the configuration (so the property may come from the command
  * line, the environment or a profile such as {@code drill}) and before anything else starts. The child
@@ -43,9 +40,11 @@ public final class DrillSupervisor implements ApplicationListener<ApplicationEnv
     static final String CHILD_ENV = "TWOPHASE_DRILL_SUPERVISOR_PID";
     /** Set on the child: how many times the supervisor restarted it after a halt. */
     static final String RESTARTS_ENV = "TWOPHASE_DRILL_RESTARTS";
+    /** Set on the child: a file it creates once it serves, so that the supervisor can tell a drill from a crash loop. */
+    static final String READY_FILE_ENV = "TWOPHASE_DRILL_READY_FILE";
     /** The exit status of {@code HALT} without an explicit one (FaultAction.Halt.DEFAULT_STATUS). */
     static final int HALT_STATUS = 99;
-    static final int MAX_HALTS_PER_MINUTE = 5;
+    static final int MAX_HALTS_BEFORE_READY = 3;
 
     private static final Logger log = LoggerFactory.getLogger(DrillSupervisor.class);
 
@@ -81,6 +80,22 @@ public final class DrillSupervisor implements ApplicationListener<ApplicationEnv
             return Integer.parseInt(System.getenv().getOrDefault(RESTARTS_ENV, "0"));
         } catch (NumberFormatException e) {
             return 0;
+        }
+    }
+
+    /**
+     * In the child, once the application serves: tells the supervisor, so that a later halt counts as a drill's and
+     * not as a start that cannot get going. Does nothing when not supervised.
+     */
+    static void childReady() {
+        String file = System.getenv(READY_FILE_ENV);
+        if (file == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(Path.of(file), Long.toString(ProcessHandle.current().pid()));
+        } catch (java.io.IOException e) {
+            log.warn("Drill: cannot tell the supervisor that the application serves ({}): {}", file, e.getMessage());
         }
     }
 
@@ -126,8 +141,16 @@ public final class DrillSupervisor implements ApplicationListener<ApplicationEnv
     /** Runs the child until it ends other than by a halt; returns the exit status for this process. */
     int supervise(List<String> command) {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopChild, "drill-supervisor-stop"));
-        Deque<Instant> halts = new ArrayDeque<>();
+        int haltsBeforeReady = 0;
         int restarts = 0;
+        Path ready;
+        try {
+            ready = java.nio.file.Files.createTempFile("twophase-drill-ready", ".pid");
+            ready.toFile().deleteOnExit();
+        } catch (java.io.IOException e) {
+            log.error("Drill supervisor: cannot create its temporary file: {}", e.getMessage());
+            return 1;
+        }
         log.info("Drill supervisor (pid {}): starting the application as a child process, and again after each HALT (exit status {})",
                 ProcessHandle.current().pid(), HALT_STATUS);
         while (true) {
@@ -136,6 +159,8 @@ public final class DrillSupervisor implements ApplicationListener<ApplicationEnv
                 ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
                 builder.environment().put(CHILD_ENV, Long.toString(ProcessHandle.current().pid()));
                 builder.environment().put(RESTARTS_ENV, Integer.toString(restarts));
+                builder.environment().put(READY_FILE_ENV, ready.toString());
+                java.nio.file.Files.deleteIfExists(ready);
                 child = builder.start();
                 status = child.waitFor();
             } catch (java.io.IOException e) {
@@ -152,14 +177,10 @@ public final class DrillSupervisor implements ApplicationListener<ApplicationEnv
                 log.info("Drill supervisor: the application ended with exit status {}; the supervisor ends too", status);
                 return status;
             }
-            Instant now = Instant.now();
-            halts.addLast(now);
-            while (halts.peekFirst().isBefore(now.minus(Duration.ofMinutes(1)))) {
-                halts.removeFirst();
-            }
-            if (halts.size() > MAX_HALTS_PER_MINUTE) {
-                log.error("Drill supervisor: the application halted {} times within a minute; not starting it again."
-                        + " Is a HALT rule armed at startup (twophase.faults.arm)? It halts every start.", halts.size());
+            haltsBeforeReady = java.nio.file.Files.exists(ready) ? 0 : haltsBeforeReady + 1;
+            if (haltsBeforeReady >= MAX_HALTS_BEFORE_READY) {
+                log.error("Drill supervisor: the application halted {} times in a row before it served; not starting it again."
+                        + " Is a HALT rule armed at startup (twophase.faults.arm)? It halts every start.", haltsBeforeReady);
                 return status;
             }
             restarts++;
