@@ -90,6 +90,8 @@ public final class DrillService implements AutoCloseable {
     private final AutoCloseable haltListener;
     private volatile Drill current;
     private volatile String loadError;
+    /** What the watch last found wrong; its thread only. */
+    private String lastProblem = "";
 
     /**
      * @param injector    the fault injector, or {@code null} when fault injection is off (no drill then)
@@ -214,10 +216,11 @@ public final class DrillService implements AutoCloseable {
     public synchronized void applicationReady() {
         Drill drill = current;
         // RUNNING too: the process died in the flow before the fault fired (killed by hand); recovery is watched all the same.
-        if (drill == null || !drill.stage().inProgress()) {
+        Instant jvmStart = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+        // A drill asked of this JVM (between the port opening and the ready event) is not a restart: it is still running.
+        if (drill == null || !drill.stage().inProgress() || !drill.requestedAt().isBefore(jvmStart)) {
             return;
         }
-        Instant jvmStart = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
         save(drill.restarted(jvmStart, clock.instant()));
         log.info("Drill {}: restarted after the crash at {} of {}; watching recovery and the consistency check", drill.id(),
                 drill.point(), drill.participant());
@@ -227,36 +230,17 @@ public final class DrillService implements AutoCloseable {
     /** Until recovery is complete and the consistency check passes, or the limit. */
     private void watch() {
         Instant deadline = clock.instant().plus(RECOVERY_LIMIT);
-        String lastProblem = "";
         while (!Thread.currentThread().isInterrupted()) {
-            Drill drill = current;
-            labelOnTimeline(drill);
-            RecoveryStatus status = recovery.get();
-            if (drill.recoveryCompleteAt() == null && (status == null || status.state() == RecoveryStatus.State.COMPLETE)) {
-                Instant done = status == null || status.completedAt() == null ? clock.instant() : status.completedAt();
-                drill = drill.recoveryComplete(done);
-                save(drill);
-            }
-            if (drill.recoveryCompleteAt() != null) {
-                try {
-                    ConsistencyReport report = consistency.get();
-                    if (report.consistent()) {
-                        finish(drill, report.checkedAt());
-                        return;
-                    }
-                    lastProblem = report.invariants().stream().filter(i -> i.status() != InvariantResult.Status.PASS)
-                            .map(InvariantResult::name).collect(Collectors.joining(", "));
-                } catch (RuntimeException e) {
-                    lastProblem = "the consistency check could not run (" + e.getMessage() + ")";
+            try {
+                if (watchOnce(deadline)) {
+                    return;
                 }
-            } else {
-                lastProblem = status.pending() + " branch(es) from before the restart still prepared";
-            }
-            if (clock.instant().isAfter(deadline)) {
-                save(drill.at(Drill.Stage.OVERDUE, "Not consistent " + RECOVERY_LIMIT.toMinutes() + " minutes after the restart: "
-                        + lastProblem + ". Look at the in-doubt transactions (operator panel) and the consistency check."));
-                log.warn("Drill {}: overdue: {}", drill.id(), lastProblem);
-                return;
+            } catch (RuntimeException e) {
+                // A failed save or status read must not end the watch: the drill would stay RECOVERING for good.
+                log.warn("Drill: one look at recovery failed; looking again", e);
+                if (clock.instant().isAfter(deadline)) {
+                    return;
+                }
             }
             try {
                 Thread.sleep(pollEvery.toMillis());
@@ -264,6 +248,41 @@ public final class DrillService implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** One look; true when the drill has ended (recovered or overdue). */
+    private boolean watchOnce(Instant deadline) {
+        Drill drill = current;
+        labelOnTimeline(drill);
+        RecoveryStatus status = recovery.get();
+        if (drill.recoveryCompleteAt() == null && (status == null || status.state() == RecoveryStatus.State.COMPLETE)) {
+            Instant done = status == null || status.completedAt() == null ? clock.instant() : status.completedAt();
+            drill = drill.recoveryComplete(done);
+            save(drill);
+        }
+        if (drill.recoveryCompleteAt() != null) {
+            try {
+                ConsistencyReport report = consistency.get();
+                if (report.consistent()) {
+                    finish(drill, report.checkedAt());
+                    return true;
+                }
+                lastProblem = report.invariants().stream().filter(i -> i.status() != InvariantResult.Status.PASS)
+                        .map(InvariantResult::name).collect(Collectors.joining(", "));
+            } catch (RuntimeException e) {
+                log.warn("Drill {}: the consistency check could not run", drill.id(), e);
+                lastProblem = "the consistency check could not run (see the log)";
+            }
+        } else {
+            lastProblem = status.pending() + " branch(es) from before the restart still prepared";
+        }
+        if (clock.instant().isAfter(deadline)) {
+            save(drill.at(Drill.Stage.OVERDUE, "Not consistent " + RECOVERY_LIMIT.toMinutes() + " minutes after the restart: "
+                    + lastProblem + ". Look at the in-doubt transactions (operator panel) and the consistency check."));
+            log.warn("Drill {}: overdue: {}", drill.id(), lastProblem);
+            return true;
+        }
+        return false;
     }
 
     private void labelOnTimeline(Drill drill) {

@@ -136,7 +136,8 @@ class DrillServiceTest {
 
     @Test
     void theRestartedApplicationFindsTheHaltedDrillAndWatchesRecoveryToConsistency() throws Exception {
-        Instant crash = Instant.now().minusSeconds(3);
+        // Before this JVM started, as a drill that halted the previous process is; one asked of this JVM is not a restart.
+        Instant crash = Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()).minusSeconds(3);
         Drill halted = new Drill("d1", "transfer", "bank-b", "BEFORE_COMMIT", "bank-b:BEFORE_COMMIT:HALT:spans=bank-a+bank-b+broker",
                 Drill.Stage.RUNNING, crash.minusMillis(400), null, null, null, null, null, null, null, Map.of(), null, "running")
                 .halted(crash, "tm.9", "tm.9/tm.3 (format 1096044365)");
@@ -167,6 +168,26 @@ class DrillServiceTest {
         assertThat(done.message()).startsWith("Consistent again").contains("s after the crash. Recovery committed what the crash left in"
                 + " doubt on bank-b.");
         assertThat(timeline.find("tm.9").orElseThrow().action()).isEqualTo("recovery of the transfer (drill)");
+    }
+
+    @Test
+    void aDrillAskedOfThisProcessBeforeItWasReadyIsNotTakenForARestart() {
+        injector.enable();
+        CountDownLatch release = new CountDownLatch(1);
+        DrillService drills = service((flow, id) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, true);
+        drills.start("transfer", "bank-b", "BEFORE_COMMIT");
+
+        drills.applicationReady();
+
+        assertThat(drills.current().orElseThrow().stage()).isEqualTo(Drill.Stage.RUNNING);
+        assertThat(drills.current().orElseThrow().restartedAt()).isNull();
+        release.countDown();
     }
 
     @Test
