@@ -1,5 +1,7 @@
 package dev.twophase.demo.browser;
 
+import static dev.twophase.demo.support.RealParticipantsTest.balance;
+import static dev.twophase.demo.support.RealParticipantsTest.preparedAnywhere;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -33,7 +35,6 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.twophase.testing.ArtemisBrokerProcess;
-import dev.twophase.testing.BrokerProbe;
 import dev.twophase.testing.DatabaseProbe;
 
 /**
@@ -219,20 +220,6 @@ class DrillBrowserIT {
         assertThat(browser.findElements(By.cssSelector("#drill-steps li"))).extracting(i -> i.getAttribute("data-step"))
                 .containsExactlyInAnyOrder("armed", "halted", "restarted", "ready", "recovery", "consistent")
                 .startsWith("armed", "halted", "restarted").endsWith("consistent");
-    }
-
-    private static List<String> preparedAnywhere() throws Exception {
-        List<String> all = new ArrayList<>();
-        bankA.preparedBranches().forEach(x -> all.add("bank-a: " + x));
-        bankB.preparedBranches().forEach(x -> all.add("bank-b: " + x));
-        try (BrokerProbe probe = new BrokerProbe(ArtemisBrokerProcess.shared().url())) {
-            probe.preparedTransactions().forEach(x -> all.add("broker: " + x));
-        }
-        return all;
-    }
-
-    private static long balance(DatabaseProbe bank, String account) {
-        return bank.queryLong("SELECT balance_cents FROM account WHERE id = ?", account);
     }
 
     /** The application process the supervisor runs now. */

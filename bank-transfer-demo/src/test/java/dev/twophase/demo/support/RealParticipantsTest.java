@@ -123,7 +123,7 @@ public abstract class RealParticipantsTest {
     }
 
     /** Prepared branches left on any of the three participants. */
-    protected static List<String> preparedAnywhere() throws Exception {
+    public static List<String> preparedAnywhere() throws Exception {
         try (BrokerProbe probe = brokerProbe()) {
             List<String> all = new java.util.ArrayList<>();
             bankA.preparedBranches().forEach(x -> all.add("bank-a: " + x));
