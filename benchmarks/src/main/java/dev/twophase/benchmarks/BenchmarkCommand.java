@@ -82,6 +82,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     String validationWindow;
 
+    @Option(names = "--last-resource", description = "Run bank A (PostgreSQL) as the logging last resource"
+            + " (twophase.coordinator.last-resource): its branch is not prepared but committed in one phase at the decision.")
+    boolean lastResource;
+
     @Option(names = "--accounts", defaultValue = "1000", description = "Accounts per bank the transfers pick from. Default: ${DEFAULT-VALUE}")
     int accounts;
 
@@ -219,7 +223,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
                             : "group-commit log over " + dev.twophase.coordinator.log.OnePhaseAwareLog.currentGroupCommitStats().store(),
                     (jmsPool.equals("pooled-jms") ? "pooled-jms (XA sessions and producers reused)" : "Atomikos's (a new XA session per transaction)")
                             + "; JDBC validation-window " + validationWindow
-                            + (timeline ? "; protocol timeline on (every XA call and log record kept)" : ""));
+                            + (timeline ? "; protocol timeline on (every XA call and log record kept)" : "")
+                            + (lastResource ? "; bank A is the logging last resource (not prepared; its one-phase commit is the decision)" : ""));
             if (!jitTime.isZero()) {
                 out.printf("JIT warm-up: every mode for %d ms with 8 clients ...%n", jitMillis(jitTime, selected));
                 for (Mode mode : selected) {
@@ -343,6 +348,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         p.put("twophase.participants.jms.broker.pool", jmsPool);
         p.put("twophase.participants.jdbc.bank-a.validation-window", validationWindow);
         p.put("twophase.participants.jdbc.bank-b.validation-window", validationWindow);
+        if (lastResource) {
+            p.put("twophase.coordinator.last-resource", "bank-a");
+        }
         return p;
     }
 
@@ -433,6 +441,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         properties.put("twophase.participants.jms." + BenchConfiguration.BROKER + ".pool", jmsPool);
         properties.put("twophase.participants.jdbc." + BenchConfiguration.BANK_A + ".validation-window", validationWindow);
         properties.put("twophase.participants.jdbc." + BenchConfiguration.BANK_B + ".validation-window", validationWindow);
+        if (lastResource) {
+            properties.put("twophase.coordinator.last-resource", BenchConfiguration.BANK_A);
+        }
         properties.put("spring.main.banner-mode", "off");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.com.atomikos", "ERROR");

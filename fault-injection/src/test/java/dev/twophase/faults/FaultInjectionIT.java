@@ -118,8 +118,8 @@ class FaultInjectionIT {
         List<DynamicTest> tests = new ArrayList<>();
         for (Flow flow : Flow.XA_FLOWS) {
             for (String point : List.of("BEFORE_PREPARE", "AFTER_PREPARE", "BEFORE_COMMIT", "AFTER_COMMIT")) {
-                Outcome expected = point.endsWith("PREPARE") ? Outcome.ROLLED_BACK : Outcome.COMMITTED;
                 for (String participant : PARTICIPANTS) {
+                    Outcome expected = expected(participant, point, lastResourceBankA());
                     String name = flow.name().toLowerCase() + ": halt " + point + " of " + participant;
                     if (!selected(name)) {
                         continue;
@@ -517,6 +517,84 @@ class FaultInjectionIT {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // 4b. The same crash points with bank A as the logging last resource (twophase.coordinator.last-resource).
+
+    /**
+     * With bank A as the last resource its branch is never prepared: its one-phase commit, made while the
+     * coordinator logs COMMITTING and before that record is forced, is the commit decision. So a crash
+     * before bank A's commit (its first commit call is that decision) rolls everything back, and a crash
+     * right after it, before the COMMITTING record was forced, commits everything: the restarted log
+     * adopts the decision from bank A's table. The other participants keep the outcomes of the XA matrix.
+     */
+    @TestFactory
+    @Order(35)
+    Stream<DynamicTest> crashWithBankAAsTheLastResource() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<String> points = List.of("BEFORE_PREPARE", "AFTER_PREPARE", "BEFORE_COMMIT", "AFTER_COMMIT");
+        for (Flow flow : Flow.XA_FLOWS) {
+            for (String point : points) {
+                for (String participant : PARTICIPANTS) {
+                    boolean decision = participant.equals("bank-a") && point.endsWith("COMMIT");
+                    if (flow != Flow.TRANSFER && !decision) {
+                        // The other flows only at the decision itself: the rest is the XA matrix's.
+                        continue;
+                    }
+                    Outcome expected = expected(participant, point, true);
+                    String name = "last resource bank-a, " + flow.name().toLowerCase() + ": halt " + point + " of " + participant;
+                    if (!selected(name)) {
+                        continue;
+                    }
+                    tests.add(dynamicTest(name, () -> {
+                        useLastResource(true);
+                        crashScenario(name, List.of(flow), List.of(participant + ":" + point + ":HALT:skip=3" + FLOW_TRANSACTIONS), expected);
+                        assertThat(app.logText()).as("the restarted application runs bank-a as the last resource")
+                                .doesNotContain("could not record the transaction");
+                    }));
+                }
+            }
+        }
+        boolean suiteSetting = "bank-a".equals(DemoApp.Config.suiteProperties().get("twophase.coordinator.last-resource"));
+        if (!tests.isEmpty() && !suiteSetting) {
+            tests.add(dynamicTest("last resource: back to every participant prepared", () -> useLastResource(false)));
+        }
+        return tests.stream();
+    }
+
+    /**
+     * The outcome a crash at this point must end in. Before every prepare has voted: rolled back. After:
+     * committed, except with bank A as the last resource, whose first commit call is the decision itself
+     * (its one-phase commit), so a crash before it still rolls back.
+     */
+    static Outcome expected(String participant, String point, boolean lastResourceBankA) {
+        if (point.endsWith("PREPARE")) {
+            return Outcome.ROLLED_BACK;
+        }
+        if (lastResourceBankA && participant.equals("bank-a") && point.equals("BEFORE_COMMIT")) {
+            return Outcome.ROLLED_BACK;
+        }
+        return Outcome.COMMITTED;
+    }
+
+    /** Whether the application runs with bank A as the last resource (this chain's config, or -Dtwophase.faults.app-properties). */
+    static boolean lastResourceBankA() {
+        return "bank-a".equals(config.extra().get("twophase.coordinator.last-resource"));
+    }
+
+    /** Restarts the application with or without bank A as the last resource, unless it runs so already. */
+    static void useLastResource(boolean on) throws Exception {
+        String property = "twophase.coordinator.last-resource";
+        boolean now = lastResourceBankA();
+        if (now == on) {
+            return;
+        }
+        app.stop();
+        config = config.with(property, on ? "bank-a" : "");
+        long t0 = System.nanoTime();
+        app = config.start();
+        app.awaitRecovered(t0, RECOVERY_TIMEOUT);
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // 5. Soak: random crash points under mixed load, many rounds (off unless -Dtwophase.soak.rounds=N).
 
     @Test
@@ -537,7 +615,7 @@ class FaultInjectionIT {
             String name = "soak " + round + ": halt " + point + " of " + participant + " after " + skip;
             crashScenario(name, List.of(Flow.TRANSFER, Flow.LIKE, Flow.ORDER),
                     List.of(participant + ":" + point + ":HALT:skip=" + skip + FLOW_TRANSACTIONS),
-                    point.endsWith("PREPARE") ? Outcome.ROLLED_BACK : Outcome.COMMITTED);
+                    expected(participant, point, lastResourceBankA()));
         }
     }
 

@@ -35,6 +35,7 @@ public final class AtomikosSettings {
     private final Duration commitRetryInterval;
     private final dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase;
     private final Duration takeoverInterval;
+    private final String lastResource;
 
     private AtomikosSettings(TmName tmName, Path logDir, Properties properties, CoordinatorProperties p,
             Set<String> recoveryParticipants, dev.twophase.coordinator.log.PostgresLogStore.Settings logDatabase) {
@@ -49,6 +50,7 @@ public final class AtomikosSettings {
         this.recoveryParticipants = Collections.unmodifiableSet(recoveryParticipants);
         this.forgetOrphanedLogEntriesDelay = p.forgetOrphanedLogEntriesDelay();
         this.commitRetryInterval = p.commitRetryInterval();
+        this.lastResource = p.lastResource() == null || p.lastResource().isBlank() ? null : p.lastResource().strip();
     }
 
     /**
@@ -153,6 +155,11 @@ public final class AtomikosSettings {
             }
             positive("twophase.coordinator.takeover.interval", p.takeover().interval());
         }
+        if (p.lastResource() != null && !p.lastResource().isBlank() && logStore.equals(dev.twophase.coordinator.log.LogStores.ATOMIKOS)) {
+            throw new InvalidConfigurationPropertyValueException("twophase.coordinator.last-resource", p.lastResource(),
+                    "the last resource's commit decision is taken by twophase's log, which log-store=atomikos replaces:"
+                            + " set twophase.coordinator.log-store=file (the default) or postgresql, or leave last-resource empty");
+        }
         // A heuristic outcome must reach the caller as an exception, not a normal return.
         props.setProperty("com.atomikos.icatch.throw_on_heuristic", "true");
         // Every transaction is then a root, whose id is its coordinator's key in the transaction service:
@@ -196,6 +203,11 @@ public final class AtomikosSettings {
     /** How often this instance looks for TM names to take over; {@code null} when takeover is off. */
     public Duration takeoverInterval() {
         return takeoverInterval;
+    }
+
+    /** The participant that runs as the logging last resource ({@code twophase.coordinator.last-resource}), or null. */
+    public String lastResource() {
+        return lastResource;
     }
 
     /** The PostgreSQL log store's database, or null when the log is in files. */

@@ -39,6 +39,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        time; see GroupCommitLog) or atomikos (Atomikos's own log: the same files, one fsync per
  *        record under one lock). Both read each other's files. Or postgresql: group commit into the
  *        database of log-database, so that another instance can finish this one's transactions
+ * @param lastResource the JDBC participant (its name under twophase.participants.jdbc) that runs as the
+ *        logging last resource: its branch is never prepared but committed in one phase at the decision
+ *        point, with the commit record in a table of its own database (twophase_llr_commit). Saves that
+ *        database's prepare. Empty (the default): every participant is prepared. See docs/last-resource.md
  */
 @ConfigurationProperties("twophase.coordinator")
 public record CoordinatorProperties(
@@ -57,7 +61,23 @@ public record CoordinatorProperties(
         @DefaultValue("false") boolean parallelPhases,
         @DefaultValue("file") String logStore,
         @DefaultValue LogDatabase logDatabase,
-        @DefaultValue Takeover takeover) {
+        @DefaultValue Takeover takeover,
+        String lastResource) {
+
+    /** What Spring binds (the record has a second constructor, for code that sets no last resource). */
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
+    public CoordinatorProperties {
+    }
+
+    /** Without a last resource (every participant prepared). */
+    public CoordinatorProperties(String tmName, Path logDir, Duration defaultTimeout, Duration maxTimeout, Duration recoveryDelay,
+            int maxActives, Duration recoveryInterval, Duration recoveryDeadline, List<String> recoveryParticipants,
+            Duration forgetOrphanedLogEntriesDelay, int commitRetries, Duration commitRetryInterval, boolean parallelPhases,
+            String logStore, LogDatabase logDatabase, Takeover takeover) {
+        this(tmName, logDir, defaultTimeout, maxTimeout, recoveryDelay, maxActives, recoveryInterval, recoveryDeadline,
+                recoveryParticipants, forgetOrphanedLogEntriesDelay, commitRetries, commitRetryInterval, parallelPhases, logStore,
+                logDatabase, takeover, null);
+    }
 
     /**
      * Finishing the transactions of another instance whose lease ran out (log-store=postgresql only).

@@ -58,6 +58,31 @@ public class TwophaseCoordinatorAutoConfiguration {
         return new ParallelPhases();
     }
 
+    /**
+     * Creates the last resource's table of commit records once every singleton, and so the participants'
+     * own migrations, is ready: before that, a table of ours in a new database's empty schema would make
+     * the application's Flyway refuse to migrate it.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = "twophase.coordinator", name = "last-resource")
+    org.springframework.beans.factory.SmartInitializingSingleton twophaseLastResourceTable() {
+        return () -> {
+            dev.twophase.coordinator.log.LastResource lastResource = dev.twophase.coordinator.log.LastResource.current();
+            if (lastResource == null) {
+                return;
+            }
+            try {
+                lastResource.ensureTable();
+            } catch (java.sql.SQLException e) {
+                throw new TwophaseStartupException("last resource '" + lastResource.participant() + "'",
+                        "its table of commit records (" + dev.twophase.coordinator.log.LastResource.TABLE + ") cannot be created: "
+                                + e.getMessage(),
+                        "Grant the participant's database user the right to create tables, or create the table as docs/last-resource.md shows.",
+                        e);
+            }
+        };
+    }
+
     @Bean
     @ConditionalOnMissingBean
     AtomikosSettings twophaseAtomikosSettings(CoordinatorProperties properties) {
@@ -67,7 +92,7 @@ public class TwophaseCoordinatorAutoConfiguration {
     @Bean(name = AtomikosResourceOrdering.TRANSACTION_SERVICE_BEAN, initMethod = "init", destroyMethod = "shutdownWait")
     @ConditionalOnMissingBean
     UserTransactionServiceImp atomikosTransactionService(AtomikosSettings settings,
-            ObjectProvider<TransactionServicePlugin> plugins) {
+            ObjectProvider<TransactionServicePlugin> plugins, org.springframework.core.env.Environment environment) {
         if (Configuration.getTransactionService() != null) {
             throw new TwophaseStartupException("coordinator '" + settings.tmName() + "'",
                     "an Atomikos transaction manager is already running in this JVM; Atomikos keeps one per JVM"
@@ -81,6 +106,8 @@ public class TwophaseCoordinatorAutoConfiguration {
         log.info("Starting coordinator tm-name={} log-dir={}", settings.tmName(), settings.logDir());
         // The PostgreSQL log store's database, for the log factory Atomikos loads (null for the file stores).
         dev.twophase.coordinator.log.LogStores.configure(settings.logDatabase());
+        // The last resource's database, for the log to read its commit records before recovery runs.
+        dev.twophase.coordinator.log.LastResource.configure(LastResourceSettings.of(settings, environment));
         UserTransactionServiceImp service = new UserTransactionServiceImp(settings.atomikosProperties());
         // Registered before init so that they see it happen, e.g. the moment this run starts (prompt recovery).
         service.setInitialTransactionServicePlugins(plugins.orderedStream().toList());

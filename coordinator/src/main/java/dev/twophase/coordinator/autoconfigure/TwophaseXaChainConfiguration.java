@@ -58,8 +58,11 @@ class TwophaseXaChainConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    XaResourceChain twophaseXaResourceChain(HeuristicGuard guard, XaPhaseMetrics timers, ObjectProvider<XaResourceLink> links) {
+    XaResourceChain twophaseXaResourceChain(HeuristicGuard guard, XaPhaseMetrics timers, ObjectProvider<XaResourceLink> links,
+            CoordinatorProperties coordinator) {
         List<XaResourceLink> inner = links.orderedStream().filter(link -> link != guard && link != timers).toList();
-        return new XaResourceChain(guard, timers, inner);
+        String lastResource = coordinator.lastResource() == null || coordinator.lastResource().isBlank() ? null
+                : coordinator.lastResource().strip();
+        return new XaResourceChain(guard, timers, inner, lastResource);
     }
 }

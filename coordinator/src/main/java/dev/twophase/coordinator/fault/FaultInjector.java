@@ -218,6 +218,11 @@ public final class FaultInjector implements XaResourceLink {
         if (!active) {
             return;
         }
+        if (xid != null && alreadyEnded(participant, xid)) {
+            // A call on a branch that has ended (the last resource's second-phase commit, after its one-phase commit
+            // was the decision) is no step of the protocol: no rule counts it.
+            return;
+        }
         for (ArmedFault rule : armed) {
             if (!rule.matches(participant, point) || !spansAll(rule.fault.spans(), xid)) {
                 continue;
@@ -278,6 +283,13 @@ public final class FaultInjector implements XaResourceLink {
                     branches.remove(key);
                 }
             }
+        }
+    }
+
+    private boolean alreadyEnded(String participant, Xid xid) {
+        synchronized (branches) {
+            Branches seen = branches.get(gtrid(xid));
+            return seen != null && seen.ended().contains(branch(participant, xid));
         }
     }
 

@@ -118,8 +118,21 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
 
     @Override
     public void write(PendingTransactionRecord record) throws LogWriteException {
-        // Atomikos's OltpLogImp rules: an expired transaction may no longer be logged in doubt, nor as
-        // committing once recovery may have presumed it aborted.
+        checkWritable(record);
+        if (!record.state.isRecoverableState()) {
+            LOG.warn("Not logging a record in state {}, which recovery does not use: {}", record.state, record.id);
+            return;
+        }
+        append(List.of(record));
+    }
+
+    /**
+     * Atomikos's OltpLogImp rules: an expired transaction may no longer be logged in doubt, nor as
+     * committing once recovery may have presumed it aborted.
+     *
+     * @throws IllegalArgumentException as Atomikos's log does, when the record may not be written
+     */
+    void checkWritable(PendingTransactionRecord record) {
         TxState state = record.state;
         if (record.expires < System.currentTimeMillis()) {
             if (state == TxState.IN_DOUBT) {
@@ -128,11 +141,62 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
                 throw new IllegalArgumentException("Transaction may have been subject to abort by recovery - COMMITTING no longer allowed");
             }
         }
-        if (!state.isRecoverableState()) {
-            LOG.warn("Not logging a record in state {}, which recovery does not use: {}", state, record.id);
-            return;
+    }
+
+    /**
+     * Writes a COMMITTING record whose decision is already durable elsewhere (the last resource's
+     * table, {@link LastResource}): the transaction is committed whatever this write does. When the
+     * write fails, the record is kept in memory all the same, so that this process's recovery commits
+     * the other participants, and the next checkpoint writes it; a crash before that finds the decision
+     * in the table again. Never throws.
+     */
+    void appendDecided(PendingTransactionRecord record) {
+        try {
+            append(List.of(record));
+        } catch (LogWriteException e) {
+            synchronized (lock) {
+                refusedDecisions.remove(record.id);
+                apply(record);
+                checkpointDue = true;
+            }
+            LOG.error("The COMMITTING record of {} could not be written; its decision is durable in the last resource's table,"
+                    + " this log keeps it in memory and writes it at its next checkpoint", record.id);
         }
-        append(List.of(record));
+    }
+
+    /**
+     * A commit decision that was never taken: the last resource rolled back, so no COMMITTING record
+     * was written. Recovery may roll the other branches back at once ({@link #decisionRefused}).
+     */
+    void refuse(String coordinatorId) {
+        refusedDecisions.put(coordinatorId, Boolean.TRUE);
+    }
+
+    /**
+     * Adds a COMMITTING record for each of these transactions that the log lacks (the last resource's
+     * rows, read when the log opens): their commit decision is durable there, so recovery must commit
+     * their other branches rather than presume abort. Written durably in one append; expired at once,
+     * so that the first recovery pass acts on them.
+     *
+     * @return the ids added
+     */
+    List<String> adoptDecisions(Collection<String> coordinatorIds) throws LogWriteException {
+        long now = System.currentTimeMillis();
+        List<PendingTransactionRecord> adopted = new ArrayList<>();
+        for (String id : coordinatorIds) {
+            PendingTransactionRecord known = records.get(id);
+            if (known == null) {
+                adopted.add(new PendingTransactionRecord(id, TxState.COMMITTING, now - 1, tmName));
+            } else if (known.state != TxState.COMMITTING) {
+                LOG.warn("The last resource committed {} but this log holds it as {}; leaving it to the operator", id, known.state);
+            }
+        }
+        if (!adopted.isEmpty()) {
+            append(adopted);
+            LOG.info("Adopted {} commit decision(s) from the last resource's table that the log lacked: {}", adopted.size(),
+                    adopted.stream().map(r -> r.id).toList());
+        }
+        return adopted.stream().map(r -> r.id).toList();
     }
 
     @Override

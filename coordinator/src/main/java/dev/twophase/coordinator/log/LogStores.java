@@ -32,6 +32,27 @@ public final class LogStores {
     private LogStores() {
     }
 
+    /**
+     * Before Atomikos (and so recovery) sees the log: every commit decision the last resource's table
+     * holds for this TM name becomes a COMMITTING record, so that recovery commits the other branches
+     * of a transaction that crashed between the last resource's commit and its record's force.
+     */
+    private static void adoptLastResourceDecisions(GroupCommitLog log) throws LogException {
+        LastResource lastResource = LastResource.current();
+        if (lastResource == null) {
+            return;
+        }
+        try {
+            List<String> ids = lastResource.committedIds(AtomikosLogFiles.tmUniqueName());
+            lastResource.adopted(ids);
+            log.adoptDecisions(ids);
+        } catch (java.sql.SQLException | LogException | RuntimeException e) {
+            log.close();
+            throw new LogException("cannot read the commit decisions of the last resource " + lastResource.participant()
+                    + " (table " + LastResource.TABLE + "): " + e.getMessage());
+        }
+    }
+
     /** The log of the running Atomikos configuration. */
     static OnePhaseAwareLog create() {
         String store = AtomikosLogFiles.property(PROPERTY, FILE);
@@ -53,6 +74,7 @@ public final class LogStores {
             }
             GroupCommitLog log = new GroupCommitLog(logStore, AtomikosLogFiles.tmUniqueName(),
                     AtomikosLogFiles.checkpointInterval(), AtomikosLogFiles.forgetOrphanedLogEntriesDelay());
+            adoptLastResourceDecisions(log);
             return new OnePhaseAwareLog(log, log);
         } catch (LogException e) {
             // What Atomikos's own assembly throws when its log cannot be opened.

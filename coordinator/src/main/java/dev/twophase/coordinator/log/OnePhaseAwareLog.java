@@ -96,17 +96,26 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
 
     @Override
     public void write(PendingTransactionRecord record) throws LogWriteException {
+        LastResource lastResource = LastResource.current();
+        if (lastResource != null && record.state.isFinalState()) {
+            // Over on every participant: the last resource's row of it (if any) may go.
+            lastResource.terminated(record.id);
+        }
         // Both records of a one-phase transaction are skipped: its coordinator, still live when either is
         // written, has one participant at COMMITTING and the same one at TERMINATED.
         if ((record.state == TxState.COMMITTING || record.state == TxState.TERMINATED) && onePhase(record)) {
             return;
         }
-        if (LISTENERS.isEmpty()) {
+        long start = System.nanoTime();
+        if (record.state == TxState.COMMITTING && lastResource != null && lastResource.involves(record.id)
+                && oltp instanceof GroupCommitLog group) {
+            writeAfterLastResource(record, lastResource, group);
+        } else {
             oltp.write(record);
+        }
+        if (LISTENERS.isEmpty()) {
             return;
         }
-        long start = System.nanoTime();
-        oltp.write(record);
         long end = System.nanoTime();
         for (WriteListener listener : LISTENERS) {
             try {
@@ -117,6 +126,23 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
                         record.state, record.id, e);
             }
         }
+    }
+
+    /**
+     * The commit decision of a transaction with a branch on the last resource: that branch's one-phase
+     * commit decides, then the COMMITTING record is written (see {@link LastResource}).
+     */
+    private static void writeAfterLastResource(PendingTransactionRecord record, LastResource lastResource, GroupCommitLog group)
+            throws LogWriteException {
+        // The checks Atomikos's log makes come first: once the last resource has committed, nothing may refuse the record.
+        group.checkWritable(record);
+        try {
+            lastResource.decide(record.id);
+        } catch (LogWriteException refused) {
+            group.refuse(record.id);
+            throw refused;
+        }
+        group.appendDecided(record);
     }
 
     /** Whether this is the record of a live root transaction that commits in one phase. */
@@ -152,6 +178,10 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
     @Override
     public void forgetTransactionRecords(Collection<PendingTransactionRecord> coordinators) {
         recovery.forgetTransactionRecords(coordinators);
+        LastResource lastResource = LastResource.current();
+        if (lastResource != null) {
+            coordinators.forEach(r -> lastResource.terminated(r.id));
+        }
     }
 
     @Override
@@ -162,6 +192,10 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
     @Override
     public void forget(String coordinatorId) {
         recovery.forget(coordinatorId);
+        LastResource lastResource = LastResource.current();
+        if (lastResource != null) {
+            lastResource.terminated(coordinatorId);
+        }
     }
 
     @Override

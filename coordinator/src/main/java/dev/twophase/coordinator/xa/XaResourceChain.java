@@ -30,6 +30,8 @@ public class XaResourceChain {
     private final XaResourceLink heuristicGuard;
     private final XaResourceLink phaseTimers;
     private final List<XaResourceLink> innerLinks;
+    /** The participant that runs as the logging last resource, or null. */
+    private final String lastResource;
 
     /**
      * @param heuristicGuard reports a branch that vanished before its commit as a heuristic, never as a success
@@ -37,9 +39,21 @@ public class XaResourceChain {
      * @param innerLinks     further links between the timers and the vendor, outermost first (e.g. the fault injector)
      */
     public XaResourceChain(XaResourceLink heuristicGuard, XaResourceLink phaseTimers, List<? extends XaResourceLink> innerLinks) {
+        this(heuristicGuard, phaseTimers, innerLinks, null);
+    }
+
+    /**
+     * @param lastResource the participant that runs as the logging last resource
+     *        ({@code twophase.coordinator.last-resource}, see {@link dev.twophase.coordinator.log.LastResource}), or null:
+     *        {@link #wrap(String, XADataSource)} gives that participant's data source branches that are never
+     *        prepared and commit in one phase at the decision point
+     */
+    public XaResourceChain(XaResourceLink heuristicGuard, XaResourceLink phaseTimers, List<? extends XaResourceLink> innerLinks,
+            String lastResource) {
         this.heuristicGuard = Objects.requireNonNull(heuristicGuard, "heuristicGuard");
         this.phaseTimers = Objects.requireNonNull(phaseTimers, "phaseTimers");
         this.innerLinks = List.copyOf(innerLinks);
+        this.lastResource = lastResource == null || lastResource.isBlank() ? null : lastResource;
     }
 
     /**
@@ -48,7 +62,11 @@ public class XaResourceChain {
      * @throws IllegalArgumentException when the participant has no name or the data source is already decorated
      */
     public XADataSource wrap(String participant, XADataSource vendor) {
-        return XaHandleProxy.proxy(XADataSource.class, checked(participant), Objects.requireNonNull(vendor, "vendor"), this::decorate);
+        XADataSource own = Objects.requireNonNull(vendor, "vendor");
+        if (checked(participant).equals(lastResource)) {
+            own = new LastResourceXADataSource(participant, own);
+        }
+        return XaHandleProxy.proxy(XADataSource.class, participant, own, this::decorate);
     }
 
     /**
@@ -71,7 +89,11 @@ public class XaResourceChain {
             resource = innerLinks.get(i).link(participant, resource, vendor);
         }
         resource = phaseTimers.link(participant, resource, vendor);
-        return heuristicGuard.link(participant, resource, vendor);
+        resource = heuristicGuard.link(participant, resource, vendor);
+        if (vendor instanceof LastResourceXADataSource.Resource last) {
+            last.chained(resource);
+        }
+        return resource;
     }
 
     /**

@@ -341,6 +341,28 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aCallOnABranchThatHasEndedMatchesNoRule() throws Exception {
+        // The logging last resource: its one-phase commit is the decision, and Atomikos still calls its
+        // second-phase commit, which does nothing. Only the first is a commit of the protocol.
+        FakeParticipant other = new FakeParticipant();
+        XAResource bankA = resource();
+        XAResource bankB = chain.wrap("bankB", other.new FakeXADataSource()).getXAConnection().getXAResource();
+        arm("bankA:BEFORE_COMMIT:HALT:skip=1:spans=bankA+bankB");
+        for (Xid tx : List.of(xid("tm-1.5"), xid("tm-1.6"))) {
+            bankA.start(tx, XAResource.TMNOFLAGS);
+            bankB.start(tx, XAResource.TMNOFLAGS);
+            bankA.end(tx, XAResource.TMSUCCESS);
+            bankB.end(tx, XAResource.TMSUCCESS);
+            bankA.commit(tx, true); // the decision
+            bankB.commit(tx, false);
+            bankA.commit(tx, false); // the second phase of a branch that has ended
+        }
+
+        assertThat(participant.events).filteredOn(e -> e.startsWith("commit") || e.startsWith("halt"))
+                .containsExactly("commit onePhase=true", "commit onePhase=false", "halt 99", "commit onePhase=true", "commit onePhase=false");
+    }
+
+    @Test
     void spansIsReadAndWrittenInTheRuleSyntax() {
         Fault fault = Fault.parse("bank-a:BEFORE_PREPARE:FAIL(XA_RBROLLBACK):spans=bank-a+bank-b+broker");
         assertThat(fault.spans()).containsExactly("bank-a", "bank-b", "broker");

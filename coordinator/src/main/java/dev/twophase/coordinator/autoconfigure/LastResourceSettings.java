@@ -1,0 +1,59 @@
+package dev.twophase.coordinator.autoconfigure;
+
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.env.Environment;
+
+import dev.twophase.coordinator.log.LastResource;
+
+/**
+ * The logging last resource's settings: the participant {@code twophase.coordinator.last-resource}
+ * names, and its database as that participant declares it under {@code twophase.participants.jdbc.<name>}
+ * (the log reads and deletes the commit records there with a plain connection).
+ */
+final class LastResourceSettings {
+
+    static final String PROPERTY = "twophase.coordinator.last-resource";
+    private static final String PARTICIPANTS = "twophase.participants.jdbc";
+
+    private LastResourceSettings() {
+    }
+
+    /**
+     * @return null when no last resource is configured
+     * @throws InvalidConfigurationPropertyValueException when it names no declared JDBC participant
+     */
+    static LastResource.Settings of(AtomikosSettings settings, Environment environment) {
+        String name = settings.lastResource();
+        if (name == null) {
+            return null;
+        }
+        Binder binder = Binder.get(environment);
+        Map<String, Map<String, Object>> declared = binder.bind(PARTICIPANTS, Bindable.mapOf(String.class, Object.class))
+                .map(m -> {
+                    Map<String, Map<String, Object>> result = new java.util.LinkedHashMap<>();
+                    m.forEach((k, v) -> {
+                        if (v instanceof Map<?, ?> inner) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> props = (Map<String, Object>) inner;
+                            result.put(k, props);
+                        }
+                    });
+                    return result;
+                }).orElse(Map.of());
+        String url = binder.bind(PARTICIPANTS + "." + name + ".url", String.class).orElse(null);
+        if (url == null || url.isBlank()) {
+            throw new InvalidConfigurationPropertyValueException(PROPERTY, name,
+                    "it names no JDBC participant with a URL (" + PARTICIPANTS + "." + name + ".url is not set); name one of: "
+                            + (declared.isEmpty() ? "(none declared)" : String.join(", ", new TreeSet<>(declared.keySet())))
+                            + ", or leave it empty to prepare every participant");
+        }
+        String username = binder.bind(PARTICIPANTS + "." + name + ".username", String.class).orElse(null);
+        String password = binder.bind(PARTICIPANTS + "." + name + ".password", String.class).orElse("");
+        return new LastResource.Settings(name, url, username, password, settings.tmName().atomikosName());
+    }
+}
