@@ -42,13 +42,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "1,8,32", description = "Client counts. Default: ${DEFAULT-VALUE}")
     List<Integer> clients;
 
-    @Option(names = "--warmup", defaultValue = "5s", description = "Warm-up before each measurement, e.g. 5s. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--warmup", defaultValue = "2s", description = "Warm-up before each measurement, e.g. 5s. Default: ${DEFAULT-VALUE}")
     String warmup;
 
     @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds per measurement. Default: ${DEFAULT-VALUE}")
     int rounds;
 
-    @Option(names = "--round", defaultValue = "5s", description = "Length of a round, e.g. 5s. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--round", defaultValue = "2s", description = "Length of a round, e.g. 5s. Default: ${DEFAULT-VALUE}")
     String round;
 
     @Option(names = "--jit-warmup", defaultValue = "30s",

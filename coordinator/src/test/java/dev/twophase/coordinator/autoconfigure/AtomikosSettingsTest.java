@@ -243,6 +243,26 @@ class AtomikosSettingsTest {
     }
 
     @Test
+    void aLastResourceNeedsTwophasesOwnLog() {
+        CoordinatorProperties p = props("tm1", LOG_DIR, "10s", "5m", "10s", 200);
+        CoordinatorProperties withAtomikosLog = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
+                p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "atomikos", null, null, "bank-a");
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+                .isThrownBy(() -> AtomikosSettings.from(withAtomikosLog))
+                .satisfies(e -> {
+                    assertThat(e.getName()).isEqualTo("twophase.coordinator.last-resource");
+                    assertThat(e.getValue()).isEqualTo("bank-a");
+                    assertThat(e.getReason()).contains("twophase.coordinator.log-store=file");
+                });
+        CoordinatorProperties onFiles = new CoordinatorProperties(p.tmName(), p.logDir(), p.defaultTimeout(), p.maxTimeout(),
+                p.recoveryDelay(), p.maxActives(), p.recoveryInterval(), p.recoveryDeadline(), p.recoveryParticipants(),
+                p.forgetOrphanedLogEntriesDelay(), 5, Duration.ofSeconds(10), false, "file", null, null, " bank-a ");
+        assertThat(AtomikosSettings.from(onFiles).lastResource()).isEqualTo("bank-a");
+        assertThat(AtomikosSettings.from(p).lastResource()).isNull();
+    }
+
+    @Test
     void passesTheLogStoreToTheLogFactory() {
         assertThat(AtomikosSettings.from(props("tm1", LOG_DIR, "10s", "5m", "10s", 200)).atomikosProperties()
                 .getProperty(AtomikosSettings.LOG_STORE_PROPERTY)).isEqualTo("file");

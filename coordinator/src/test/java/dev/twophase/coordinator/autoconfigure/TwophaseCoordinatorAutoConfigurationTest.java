@@ -154,6 +154,23 @@ class TwophaseCoordinatorAutoConfigurationTest {
     }
 
     @Test
+    void refusesALastResourceThatIsNoDeclaredJdbcParticipant() {
+        good("ctx-llr", logDir).withPropertyValues("twophase.coordinator.last-resource=bank-z",
+                "twophase.participants.jdbc.bank-a.url=jdbc:postgresql://127.0.0.1:5432/a",
+                "twophase.participants.jdbc.bank-b.url=jdbc:mysql://127.0.0.1:3306/b").run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(NestedExceptionUtils.getMostSpecificCause(ctx.getStartupFailure()))
+                            .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, e -> {
+                                assertThat(e.getName()).isEqualTo("twophase.coordinator.last-resource");
+                                assertThat(e.getValue()).isEqualTo("bank-z");
+                                assertThat(e.getReason()).contains("twophase.participants.jdbc.bank-z.url is not set")
+                                        .contains("bank-a, bank-b");
+                            });
+                });
+        assertThat(Configuration.getTransactionService()).isNull();
+    }
+
+    @Test
     void theProtocolTimelineIsOffUnlessEnabled() {
         good("ctx-timeline", logDir).run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(XaTimeline.class));
         good("ctx-timeline", logDir).withPropertyValues("twophase.coordinator.timeline.enabled=true")
