@@ -78,6 +78,16 @@ class LastResourceIT {
     private final XaResourceLink pass = (participant, next, vendor) -> next;
     private final XaResourceChain chain = new XaResourceChain(pass, pass, List.of(failing), "bank-a");
     private final List<XAConnection> opened = new ArrayList<>();
+    /** The log of each test: group commit over a store that records every batch, as Atomikos sees it. */
+    private final GroupCommitLogTest.GatedStore store = new GroupCommitLogTest.GatedStore();
+    private GroupCommitLog group;
+    private OnePhaseAwareLog log;
+
+    @org.junit.jupiter.api.BeforeEach
+    void openLog() throws Exception {
+        group = new GroupCommitLog(store, TM, 500, 86_400_000);
+        log = new OnePhaseAwareLog(group, group);
+    }
 
     @BeforeAll
     static void table() throws SQLException {
@@ -123,6 +133,7 @@ class LastResourceIT {
 
     @AfterEach
     void close() throws SQLException {
+        log.close();
         for (XAConnection c : opened) {
             c.close();
         }
@@ -133,8 +144,8 @@ class LastResourceIT {
         GroupCommitLogTest.GatedStore store = new GroupCommitLogTest.GatedStore();
         List<Boolean> committedWhenForced = new ArrayList<>();
         LogStore checking = new CheckingStore(store, id -> committedWhenForced.add(recordRowExists(id) && workExists(id)));
-        GroupCommitLog group = new GroupCommitLog(checking, TM, 500, 86_400_000);
-        OnePhaseAwareLog log = new OnePhaseAwareLog(group, group);
+        GroupCommitLog checked = new GroupCommitLog(checking, TM, 500, 86_400_000);
+        OnePhaseAwareLog log = new OnePhaseAwareLog(checked, checked);
         Branch b = begin();
 
         assertThat(b.resource.prepare(b.xid)).isEqualTo(XAResource.XA_OK);
@@ -155,9 +166,6 @@ class LastResourceIT {
 
     @Test
     void aDecisionThatFailsBeforeTheDatabaseRollsBackAndWritesNoRecord() throws Exception {
-        GroupCommitLogTest.GatedStore store = new GroupCommitLogTest.GatedStore();
-        GroupCommitLog group = new GroupCommitLog(store, TM, 500, 86_400_000);
-        OnePhaseAwareLog log = new OnePhaseAwareLog(group, group);
         Branch b = begin();
         b.resource.prepare(b.xid);
         failure = Failure.BEFORE_VENDOR;
@@ -170,14 +178,10 @@ class LastResourceIT {
         b.resource.rollback(b.xid); // what Atomikos does next
         assertThat(workExists(b.gtrid)).isFalse();
         assertThat(recordRowExists(b.gtrid)).isFalse();
-        log.close();
     }
 
     @Test
     void aBranchThatVotesRollbackAtTheDecisionWritesNoRecord() throws Exception {
-        GroupCommitLogTest.GatedStore store = new GroupCommitLogTest.GatedStore();
-        GroupCommitLog group = new GroupCommitLog(store, TM, 500, 86_400_000);
-        OnePhaseAwareLog log = new OnePhaseAwareLog(group, group);
         Branch b = begin();
         b.resource.prepare(b.xid);
         failure = Failure.ROLLED_BACK;
@@ -186,14 +190,10 @@ class LastResourceIT {
         assertThat(store.forced).isEmpty();
         assertThat(workExists(b.gtrid)).isFalse();
         assertThat(recordRowExists(b.gtrid)).isFalse();
-        log.close();
     }
 
     @Test
     void aCommitThatHappenedDespiteAFailedCallIsFoundByTheProbe() throws Exception {
-        GroupCommitLogTest.GatedStore store = new GroupCommitLogTest.GatedStore();
-        GroupCommitLog group = new GroupCommitLog(store, TM, 500, 86_400_000);
-        OnePhaseAwareLog log = new OnePhaseAwareLog(group, group);
         Branch b = begin();
         b.resource.prepare(b.xid);
         failure = Failure.AFTER_VENDOR;
@@ -204,7 +204,6 @@ class LastResourceIT {
         failure = Failure.NONE;
         b.resource.commit(b.xid, false); // must not commit again (the driver would refuse)
         assertThat(workExists(b.gtrid)).isTrue();
-        log.close();
     }
 
     @Test
@@ -229,9 +228,6 @@ class LastResourceIT {
 
     @Test
     void aDecisionWhoseRecordCannotBeWrittenStaysInMemoryAndIsCheckpointedLater() throws Exception {
-        GroupCommitLogTest.GatedStore store = new GroupCommitLogTest.GatedStore();
-        GroupCommitLog group = new GroupCommitLog(store, TM, 500, 86_400_000);
-        OnePhaseAwareLog log = new OnePhaseAwareLog(group, group);
         Branch b = begin();
         b.resource.prepare(b.xid);
         store.failOnAppend = 1;
@@ -242,7 +238,6 @@ class LastResourceIT {
         assertThat(group.decisionRefused(b.gtrid)).isFalse();
         log.write(record("other-" + b.gtrid, TxState.COMMITTING)); // the next append checkpoints first
         assertThat(store.checkpoints.get(store.checkpoints.size() - 1)).extracting(r -> r.id).contains(b.gtrid);
-        log.close();
     }
 
     // ---------------------------------------------------------------------------------------------
