@@ -8,8 +8,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 import dev.twophase.coordinator.TmName;
 import dev.twophase.coordinator.xa.PlainXid;
@@ -17,12 +22,21 @@ import dev.twophase.participants.mysql.MySqlTechnology;
 import dev.twophase.participants.postgresql.PostgresTechnology;
 
 /**
- * Reads and resets the real state of a test database over a plain JDBC connection: prepared
- * branches ({@code pg_prepared_xacts}, {@code XA RECOVER}), single values, and a clean schema.
+ * Reads and resets the real state of a test database over plain JDBC: prepared branches
+ * ({@code pg_prepared_xacts}, {@code XA RECOVER}), single values, and a clean schema.
+ *
+ * <p>The probe's own reads and statements ({@link #queryLong}, {@link #queryString}, {@link #execute},
+ * {@link #preparedBranches}) borrow an autocommit connection from a small pool per server, shared by
+ * every probe of this JVM: a test that compares dozens of counts before and after each request paid
+ * for a new PostgreSQL backend per count (about a second per request in BadInputIT). A pooled
+ * connection idle for half a second is validated before use, so one broken by a database restart
+ * is replaced; a read that still meets a broken connection is retried once on a new one.
+ * {@link #connect()} and {@link #reset()} keep using a connection of their own.
  */
 public final class DatabaseProbe {
 
     private static final Pattern TEST_COORDINATOR = Pattern.compile("^(?:it|fi)-(\\d+)(?:-[a-z0-9]+)?\\.");
+    private static final Map<String, HikariDataSource> POOLS = new ConcurrentHashMap<>();
 
     private final TestServers.Jdbc server;
 
@@ -38,6 +52,53 @@ public final class DatabaseProbe {
         return new DatabaseProbe(TestServers.mysql());
     }
 
+    /** A pooled autocommit connection to this probe's server (see the class comment). */
+    private Connection pooled() throws SQLException {
+        HikariDataSource pool = POOLS.computeIfAbsent(server.url() + "|" + server.username(), key -> {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("probe-" + (isPostgres() ? "pg" : "mysql") + "-" + POOLS.size());
+            config.setJdbcUrl(server.url());
+            config.setUsername(server.username());
+            config.setPassword(server.password());
+            config.setMaximumPoolSize(4);
+            config.setMinimumIdle(0);
+            config.setIdleTimeout(10_000);
+            config.setConnectionTimeout(10_000);
+            config.setAutoCommit(true);
+            if (isPostgres()) {
+                // No server-side prepared statements: a test's reset() drops and recreates every table.
+                config.addDataSourceProperty("prepareThreshold", "0");
+            }
+            return new HikariDataSource(config);
+        });
+        return pool.getConnection();
+    }
+
+    /** One statement's work on a pooled connection, retried once on a new one if the connection was broken. */
+    private <T> T withPooled(SqlWork<T> work) throws SQLException {
+        try (Connection c = pooled()) {
+            return work.on(c);
+        } catch (SQLException e) {
+            if (!brokenConnection(e)) {
+                throw e;
+            }
+            try (Connection c = pooled()) {
+                return work.on(c);
+            }
+        }
+    }
+
+    /** Connection errors (SQLState class 08) and PostgreSQL's "terminating connection" on shutdown (57P01..57P03). */
+    private static boolean brokenConnection(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T on(Connection c) throws SQLException;
+    }
+
     public TestServers.Jdbc server() {
         return server;
     }
@@ -51,13 +112,15 @@ public final class DatabaseProbe {
      * of the current database on PostgreSQL, {@code XA RECOVER} on MySQL/MariaDB.
      */
     public List<String> preparedBranches() {
-        try (Connection c = connect()) {
-            if (isPostgres()) {
-                return new PostgresTechnology().preparedBranches(c);
-            }
-            // XA RECOVER is server-wide on MySQL/MariaDB: keep this JVM's coordinator's branches only.
-            TmName self = TmName.of("it-" + ProcessHandle.current().pid());
-            return MySqlTechnology.recoveredXids(c).stream().filter(x -> self.owns(x.bqual())).map(PlainXid::toString).toList();
+        try {
+            return withPooled(c -> {
+                if (isPostgres()) {
+                    return new PostgresTechnology().preparedBranches(c);
+                }
+                // XA RECOVER is server-wide on MySQL/MariaDB: keep this JVM's coordinator's branches only.
+                TmName self = TmName.of("it-" + ProcessHandle.current().pid());
+                return MySqlTechnology.recoveredXids(c).stream().filter(x -> self.owns(x.bqual())).map(PlainXid::toString).toList();
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot list prepared branches in " + server.url(), e);
         }
@@ -65,16 +128,20 @@ public final class DatabaseProbe {
 
     /** The single number a query returns, e.g. {@code SELECT SUM(balance_cents) FROM account}. */
     public long queryLong(String sql, Object... args) {
-        try (Connection c = connect(); var ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("no row for " + sql);
+        try {
+            return withPooled(c -> {
+                try (var ps = c.prepareStatement(sql)) {
+                    for (int i = 0; i < args.length; i++) {
+                        ps.setObject(i + 1, args[i]);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new IllegalStateException("no row for " + sql);
+                        }
+                        return rs.getLong(1);
+                    }
                 }
-                return rs.getLong(1);
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("query failed on " + server.url() + ": " + sql, e);
         }
@@ -82,19 +149,23 @@ public final class DatabaseProbe {
 
     /** The single text value a query returns. */
     public String queryString(String sql) {
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            if (!rs.next()) {
-                throw new IllegalStateException("no row for " + sql);
-            }
-            return rs.getString(1);
+        try {
+            return withPooled(c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("no row for " + sql);
+                    }
+                    return rs.getString(1);
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("query failed on " + server.url() + ": " + sql, e);
         }
     }
 
-    /** Runs a statement, e.g. DDL that a test adds and removes. */
+    /** Runs a statement, e.g. DDL that a test adds and removes (not retried: it may have taken effect). */
     public void execute(String sql) {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = pooled(); Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("statement failed on " + server.url() + ": " + sql, e);

@@ -6,6 +6,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
 import dev.twophase.participants.JdbcParticipantSettings;
 import dev.twophase.participants.JdbcParticipants;
 import dev.twophase.participants.autoconfigure.ParticipantsProperties;
@@ -18,8 +21,33 @@ import dev.twophase.participants.autoconfigure.ParticipantsProperties;
 @Configuration(proxyBeanMethods = false)
 class ConsistencyConfiguration {
 
+    /** The checker's connections: two per database at most, none kept after 30 s idle; closed with the context. */
+    record CheckerPools(HikariDataSource bankA, HikariDataSource bankB) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                bankA.close();
+            } finally {
+                bankB.close();
+            }
+        }
+    }
+
     @Bean
-    ConsistencyChecker consistencyChecker(ParticipantsProperties participants) {
+    CheckerPools consistencyCheckerPools(ParticipantsProperties participants) {
+        JdbcParticipantSettings bankA = plain(participants, "bank-a");
+        JdbcParticipantSettings bankB = plain(participants, "bank-b");
+        HikariDataSource a = pool(bankA);
+        try {
+            return new CheckerPools(a, pool(bankB));
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    @Bean
+    ConsistencyChecker consistencyChecker(ParticipantsProperties participants, CheckerPools pools) {
         JdbcParticipantSettings bankA = plain(participants, "bank-a");
         JdbcParticipantSettings bankB = plain(participants, "bank-b");
         ParticipantsProperties.Jms broker = participants.jms().get("broker");
@@ -28,9 +56,26 @@ class ConsistencyConfiguration {
                     "the consistency checker inspects the demo's broker participant 'broker'; set its url, e.g. vm://0 with embedded.enabled=true");
         }
         return new ConsistencyChecker(new ConsistencyChecker.Participants(
-                JdbcParticipants.plainDataSource(bankA), JdbcParticipants.technologyFor(bankA),
-                JdbcParticipants.plainDataSource(bankB), JdbcParticipants.technologyFor(bankB),
+                pools.bankA(), JdbcParticipants.technologyFor(bankA),
+                pools.bankB(), JdbcParticipants.technologyFor(bankB),
                 broker.url(), broker.user(), broker.password()));
+    }
+
+    private static HikariDataSource pool(JdbcParticipantSettings db) {
+        JdbcParticipants.technologyFor(db); // refuses a URL no participant technology takes, naming the property
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("consistency-" + db.name());
+        config.setJdbcUrl(db.url());
+        config.setUsername(db.username());
+        config.setPassword(db.password());
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(30_000);
+        // A database that is down fails the check after 2 s, not Hikari's default 30 s.
+        config.setConnectionTimeout(2_000);
+        // Start even when the database is down, as the participants do: a check then reports it.
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
     }
 
     private static JdbcParticipantSettings plain(ParticipantsProperties participants, String name) {
