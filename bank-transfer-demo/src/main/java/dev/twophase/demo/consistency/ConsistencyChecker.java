@@ -48,7 +48,20 @@ public class ConsistencyChecker {
         this.b = new JdbcTemplate(participants.bankB());
     }
 
+    /**
+     * Every invariant. A check that meets a broken pooled connection (a database restarted, or its
+     * backends terminated, since the connection was last used) runs once more on fresh ones: the pool
+     * has evicted the broken connection by then.
+     */
     public ConsistencyReport check() {
+        try {
+            return checkOnce();
+        } catch (org.springframework.dao.DataAccessResourceFailureException e) {
+            return checkOnce();
+        }
+    }
+
+    private ConsistencyReport checkOnce() {
         BrokerInspector broker = null;
         String brokerError = null;
         try {

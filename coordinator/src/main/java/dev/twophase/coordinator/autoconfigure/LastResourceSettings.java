@@ -24,16 +24,28 @@ final class LastResourceSettings {
     }
 
     /**
-     * @return null when no last resource is configured
-     * @throws InvalidConfigurationPropertyValueException when it names no declared JDBC participant
+     * Every other declared JDBC participant with a URL: any of them may have run as the last resource
+     * before the setting changed, so the log looks for decisions left in its table when it opens.
      */
-    static LastResource.Settings of(AtomikosSettings settings, Environment environment) {
-        String name = settings.lastResource();
-        if (name == null) {
-            return null;
-        }
+    static java.util.List<LastResource.Settings> others(AtomikosSettings settings, Environment environment) {
         Binder binder = Binder.get(environment);
-        Map<String, Map<String, Object>> declared = binder.bind(PARTICIPANTS, Bindable.mapOf(String.class, Object.class))
+        java.util.List<LastResource.Settings> others = new java.util.ArrayList<>();
+        for (String name : new TreeSet<>(declared(binder).keySet())) {
+            if (name.equals(settings.lastResource())) {
+                continue;
+            }
+            String url = binder.bind(PARTICIPANTS + "." + name + ".url", String.class).orElse(null);
+            if (url == null || url.isBlank()) {
+                continue;
+            }
+            others.add(new LastResource.Settings(name, url, binder.bind(PARTICIPANTS + "." + name + ".username", String.class).orElse(null),
+                    binder.bind(PARTICIPANTS + "." + name + ".password", String.class).orElse(""), settings.tmName().atomikosName()));
+        }
+        return others;
+    }
+
+    private static Map<String, Map<String, Object>> declared(Binder binder) {
+        return binder.bind(PARTICIPANTS, Bindable.mapOf(String.class, Object.class))
                 .map(m -> {
                     Map<String, Map<String, Object>> result = new java.util.LinkedHashMap<>();
                     m.forEach((k, v) -> {
@@ -45,6 +57,19 @@ final class LastResourceSettings {
                     });
                     return result;
                 }).orElse(Map.of());
+    }
+
+    /**
+     * @return null when no last resource is configured
+     * @throws InvalidConfigurationPropertyValueException when it names no declared JDBC participant
+     */
+    static LastResource.Settings of(AtomikosSettings settings, Environment environment) {
+        String name = settings.lastResource();
+        if (name == null) {
+            return null;
+        }
+        Binder binder = Binder.get(environment);
+        Map<String, Map<String, Object>> declared = declared(binder);
         String url = binder.bind(PARTICIPANTS + "." + name + ".url", String.class).orElse(null);
         if (url == null || url.isBlank()) {
             throw new InvalidConfigurationPropertyValueException(PROPERTY, name,

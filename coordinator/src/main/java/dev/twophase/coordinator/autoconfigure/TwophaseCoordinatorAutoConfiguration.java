@@ -108,6 +108,8 @@ public class TwophaseCoordinatorAutoConfiguration {
         dev.twophase.coordinator.log.LogStores.configure(settings.logDatabase());
         // The last resource's database, for the log to read its commit records before recovery runs.
         dev.twophase.coordinator.log.LastResource.configure(LastResourceSettings.of(settings, environment));
+        // The other JDBC participants' tables: a decision left there by a last resource since switched off or changed.
+        dev.twophase.coordinator.log.LastResource.configureFormers(LastResourceSettings.others(settings, environment));
         UserTransactionServiceImp service = new UserTransactionServiceImp(settings.atomikosProperties());
         // Registered before init so that they see it happen, e.g. the moment this run starts (prompt recovery).
         service.setInitialTransactionServicePlugins(plugins.orderedStream().toList());

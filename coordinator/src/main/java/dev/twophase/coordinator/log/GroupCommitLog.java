@@ -172,6 +172,18 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
         refusedDecisions.put(coordinatorId, Boolean.TRUE);
     }
 
+    /** Those of these transactions the log holds as COMMITTING (after {@link #adoptDecisions}: the decisions it carries). */
+    List<String> committingAmong(Collection<String> coordinatorIds) {
+        List<String> committing = new ArrayList<>();
+        for (String id : coordinatorIds) {
+            PendingTransactionRecord known = records.get(id);
+            if (known != null && known.state == TxState.COMMITTING) {
+                committing.add(id);
+            }
+        }
+        return committing;
+    }
+
     /**
      * Adds a COMMITTING record for each of these transactions that the log lacks (the last resource's
      * rows, read when the log opens): their commit decision is durable there, so recovery must commit

@@ -113,6 +113,7 @@ public final class LastResource {
     enum Outcome { COMMITTED, ROLLED_BACK, UNKNOWN }
 
     private static volatile LastResource current;
+    private static volatile List<Settings> formers = List.of();
 
     private final Settings settings;
     private final Map<String, Branch> branches = new ConcurrentHashMap<>();
@@ -151,6 +152,26 @@ public final class LastResource {
     /** The configured last resource, or {@code null} when none is. */
     public static LastResource current() {
         return current;
+    }
+
+    /**
+     * The other JDBC participants, for the next start of the log: any of them may have been the last
+     * resource before the setting changed (or was switched off), and a crash then may have left a
+     * decision in its table that the log lacks. The log adopts such rows when it opens
+     * ({@code LogStores}) and deletes them once its COMMITTING records are forced.
+     */
+    public static synchronized void configureFormers(List<Settings> others) {
+        formers = List.copyOf(others);
+    }
+
+    /** See {@link #configureFormers}. */
+    static List<Settings> formers() {
+        return formers;
+    }
+
+    /** Where this last resource is. */
+    public Settings settings() {
+        return settings;
     }
 
     /** The participant that runs as the last resource. */
@@ -307,34 +328,64 @@ public final class LastResource {
      * not yet deleted: each of them was decided commit. None when the table does not exist yet.
      */
     public List<String> committedIds(String tmName) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        if (!tableExists()) {
-            // Never used on this database: no decision can be there.
-            return ids;
+        return committedIds(settings, tmName);
+    }
+
+    /**
+     * The commit decisions of {@code tmName} in the tables of the last resource and of every other JDBC
+     * participant ({@link #configureFormers}), for a takeover of a dead coordinator's log. A table of
+     * another participant that cannot be read is named in {@code unreadable} (as when the log opens:
+     * not fatal, or every participant would have to be up for a takeover).
+     *
+     * @throws SQLException when the last resource's own table cannot be read
+     */
+    public static java.util.Set<String> committedIdsEverywhere(String tmName, List<String> unreadable) throws SQLException {
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        LastResource lastResource = current;
+        if (lastResource != null) {
+            ids.addAll(lastResource.committedIds(tmName));
         }
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT gtrid FROM " + TABLE + " WHERE tm_name = ?")) {
-            s.setString(1, tmName);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ids.add(r.getString(1));
+        for (Settings settings : formers) {
+            try {
+                ids.addAll(committedIds(settings, tmName));
+            } catch (SQLException | RuntimeException e) {
+                unreadable.add("participant " + settings.participant() + "'s table " + TABLE + " could not be read (" + e.getMessage()
+                        + "): a commit decision there, if it ran as the last resource before, was not seen");
+            }
+        }
+        return ids;
+    }
+
+    /** {@link #committedIds(String)} in the table of a participant that is not (or no longer) the last resource. */
+    static List<String> committedIds(Settings settings, String tmName) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = connect(settings)) {
+            if (!tableExists(c)) {
+                // Never used on this database: no decision can be there.
+                return ids;
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT gtrid FROM " + TABLE + " WHERE tm_name = ?")) {
+                s.setString(1, tmName);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getString(1));
+                    }
                 }
             }
         }
         return ids;
     }
 
-    private boolean tableExists() throws SQLException {
-        try (Connection c = connect()) {
-            java.sql.DatabaseMetaData meta = c.getMetaData();
-            for (String name : List.of(TABLE, TABLE.toUpperCase(java.util.Locale.ROOT))) {
-                try (ResultSet r = meta.getTables(c.getCatalog(), null, name, new String[] {"TABLE"})) {
-                    if (r.next()) {
-                        return true;
-                    }
+    private static boolean tableExists(Connection c) throws SQLException {
+        java.sql.DatabaseMetaData meta = c.getMetaData();
+        for (String name : List.of(TABLE, TABLE.toUpperCase(java.util.Locale.ROOT))) {
+            try (ResultSet r = meta.getTables(c.getCatalog(), null, name, new String[] {"TABLE"})) {
+                if (r.next()) {
+                    return true;
                 }
             }
-            return false;
         }
+        return false;
     }
 
     /** Rows adopted by the log at start: deleted once recovery has finished their transactions. */
@@ -351,6 +402,10 @@ public final class LastResource {
     }
 
     private Connection connect() throws SQLException {
+        return connect(settings);
+    }
+
+    private static Connection connect(Settings settings) throws SQLException {
         return DriverManager.getConnection(settings.url(), settings.username(), settings.password() == null ? "" : settings.password());
     }
 
@@ -379,8 +434,12 @@ public final class LastResource {
     }
 
     void delete(List<String> ids) throws SQLException {
+        delete(settings, ids);
+    }
+
+    static void delete(Settings settings, List<String> ids) throws SQLException {
         String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE gtrid IN (" + marks + ")")) {
+        try (Connection c = connect(settings); PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE gtrid IN (" + marks + ")")) {
             c.setAutoCommit(true);
             for (int i = 0; i < ids.size(); i++) {
                 s.setString(i + 1, ids.get(i));

@@ -376,17 +376,17 @@ public final class Takeover implements SmartLifecycle {
             }
         });
         // With a logging last resource, a transaction whose last resource committed is decided commit even
-        // if its COMMITTING record never reached the log: its row in the last resource's table says so.
-        dev.twophase.coordinator.log.LastResource lastResource = dev.twophase.coordinator.log.LastResource.current();
-        if (lastResource != null) {
-            try {
-                commit.addAll(lastResource.committedIds(tmName));
-            } catch (java.sql.SQLException e) {
-                return new Report(tmName, claim.epoch(), claim.previous().owner(), claim.previous().leaseUntil(), started,
-                        clock.instant(), 0, 0, 0, 0, false, List.of("the last resource's commit records could not be read: " + e.getMessage()));
-            }
+        // if its COMMITTING record never reached the log: its row in the last resource's table says so. The
+        // other JDBC participants' tables too: the dead node may have run another one as its last resource.
+        List<String> unreadable = new java.util.ArrayList<>();
+        try {
+            commit.addAll(dev.twophase.coordinator.log.LastResource.committedIdsEverywhere(tmName, unreadable));
+        } catch (java.sql.SQLException e) {
+            return new Report(tmName, claim.epoch(), claim.previous().owner(), claim.previous().leaseUntil(), started,
+                    clock.instant(), 0, 0, 0, 0, false, List.of("the last resource's commit records could not be read: " + e.getMessage()));
         }
         Tally tally = new Tally();
+        tally.left.addAll(unreadable);
         other.forEach((id, state) -> tally.left.add("log record " + id + " is " + state + "; resolve it with the console"));
         Set<String> scanned = new HashSet<>();
         try {

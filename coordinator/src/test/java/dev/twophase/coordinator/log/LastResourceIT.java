@@ -227,6 +227,48 @@ class LastResourceIT {
     }
 
     @Test
+    void aDecisionLeftByALastResourceSinceSwitchedOffIsAdoptedAndItsRowDeleted() throws Exception {
+        // The crash with bank A as the last resource, after its commit and before the COMMITTING record's force...
+        Branch b = begin();
+        b.resource.prepare(b.xid);
+        b.resource.commit(b.xid, true);
+        assertThat(recordRowExists(b.gtrid)).isTrue();
+        // ...then the restart with the setting switched off: bank A is one of the other participants now.
+        LastResource.Settings bankA = LastResource.current().settings();
+        LastResource.configure(null);
+        LastResource.configureFormers(List.of(bankA));
+        try {
+            GroupCommitLogTest.GatedStore restartedStore = new GroupCommitLogTest.GatedStore();
+            GroupCommitLog restarted = new GroupCommitLog(restartedStore, TM, 500, 86_400_000);
+            LogStores.adoptLastResourceDecisions(restarted, TM);
+            assertThat(restartedStore.forced).extracting(r -> r.id + ":" + r.state).contains(b.gtrid + ":COMMITTING");
+            assertThat(restarted.getExpiredPendingCommittingTransactionRecordsAt(System.currentTimeMillis() + 1))
+                    .as("what recovery commits at its first pass").extracting(r -> r.id).contains(b.gtrid);
+            assertThat(recordRowExists(b.gtrid)).as("the row, once its decision is a forced record").isFalse();
+            restarted.close();
+        } finally {
+            LastResource.configureFormers(List.of());
+            LastResource.configure(bankA);
+        }
+    }
+
+    @Test
+    void anUnreachableFormerLastResourceDoesNotStopTheLogFromOpening() throws Exception {
+        LastResource.configureFormers(List.of(new LastResource.Settings("bank-x", "jdbc:postgresql://127.0.0.1:1/nowhere", USER, PASSWORD, TM)));
+        try {
+            GroupCommitLogTest.GatedStore restartedStore = new GroupCommitLogTest.GatedStore();
+            GroupCommitLog restarted = new GroupCommitLog(restartedStore, TM, 500, 86_400_000);
+            LogStores.adoptLastResourceDecisions(restarted, TM); // logs a warning naming bank-x, does not throw
+            List<String> unreadable = new ArrayList<>();
+            LastResource.committedIdsEverywhere(TM, unreadable);
+            assertThat(unreadable).singleElement().asString().contains("bank-x").contains(LastResource.TABLE);
+            restarted.close();
+        } finally {
+            LastResource.configureFormers(List.of());
+        }
+    }
+
+    @Test
     void aDecisionWhoseRecordCannotBeWrittenStaysInMemoryAndIsCheckpointedLater() throws Exception {
         Branch b = begin();
         b.resource.prepare(b.xid);
