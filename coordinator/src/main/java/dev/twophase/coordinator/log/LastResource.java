@@ -35,10 +35,10 @@ import com.atomikos.recovery.LogWriteException;
  *
  * <p>How a transaction with the last resource and other participants ends:
  * <ol>
- * <li>When the branch starts, the XA chain inserts the row {@code (gtrid, tm_name)} in it
- *     ({@link #insertSql}) and registers the branch here ({@link #enlisted}).</li>
- * <li>Atomikos prepares every participant; the last resource's prepare votes yes without reaching the
- *     database.</li>
+ * <li>When the branch starts, the XA chain registers it here ({@link #enlisted}) and holds back its end.</li>
+ * <li>Atomikos prepares every participant; the last resource's prepare is no database prepare: it
+ *     inserts the row {@code (gtrid, tm_name)} in the open branch ({@link #insertSql}), ends it and
+ *     votes yes.</li>
  * <li>When Atomikos logs its COMMITTING record, {@link OnePhaseAwareLog} first commits the last
  *     resource's branch in one phase, through the whole XA chain ({@link #decide}): the decision point.
  *     Only then is the COMMITTING record written; if the branch rolled back, the record is refused and
