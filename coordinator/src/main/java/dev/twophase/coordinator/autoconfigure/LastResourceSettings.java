@@ -34,14 +34,22 @@ final class LastResourceSettings {
             if (name.equals(settings.lastResource())) {
                 continue;
             }
-            String url = binder.bind(PARTICIPANTS + "." + name + ".url", String.class).orElse(null);
-            if (url == null || url.isBlank()) {
-                continue;
+            LastResource.Settings participant = participant(binder, name, settings);
+            if (participant != null) {
+                others.add(participant);
             }
-            others.add(new LastResource.Settings(name, url, binder.bind(PARTICIPANTS + "." + name + ".username", String.class).orElse(null),
-                    binder.bind(PARTICIPANTS + "." + name + ".password", String.class).orElse(""), settings.tmName().atomikosName()));
         }
         return others;
+    }
+
+    /** The participant's database as {@code twophase.participants.jdbc.<name>} declares it; null without a URL. */
+    private static LastResource.Settings participant(Binder binder, String name, AtomikosSettings settings) {
+        String url = binder.bind(PARTICIPANTS + "." + name + ".url", String.class).orElse(null);
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        return new LastResource.Settings(name, url, binder.bind(PARTICIPANTS + "." + name + ".username", String.class).orElse(null),
+                binder.bind(PARTICIPANTS + "." + name + ".password", String.class).orElse(""), settings.tmName().atomikosName());
     }
 
     private static Map<String, Map<String, Object>> declared(Binder binder) {
@@ -69,16 +77,14 @@ final class LastResourceSettings {
             return null;
         }
         Binder binder = Binder.get(environment);
-        Map<String, Map<String, Object>> declared = declared(binder);
-        String url = binder.bind(PARTICIPANTS + "." + name + ".url", String.class).orElse(null);
-        if (url == null || url.isBlank()) {
+        LastResource.Settings participant = participant(binder, name, settings);
+        if (participant == null) {
+            Map<String, Map<String, Object>> declared = declared(binder);
             throw new InvalidConfigurationPropertyValueException(PROPERTY, name,
                     "it names no JDBC participant with a URL (" + PARTICIPANTS + "." + name + ".url is not set); name one of: "
                             + (declared.isEmpty() ? "(none declared)" : String.join(", ", new TreeSet<>(declared.keySet())))
                             + ", or leave it empty to prepare every participant");
         }
-        String username = binder.bind(PARTICIPANTS + "." + name + ".username", String.class).orElse(null);
-        String password = binder.bind(PARTICIPANTS + "." + name + ".password", String.class).orElse("");
-        return new LastResource.Settings(name, url, username, password, settings.tmName().atomikosName());
+        return participant;
     }
 }
