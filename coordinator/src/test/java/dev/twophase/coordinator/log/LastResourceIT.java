@@ -208,11 +208,7 @@ class LastResourceIT {
 
     @Test
     void aDecisionWhoseRecordNeverReachedTheLogIsAdoptedWhenTheLogOpens() throws Exception {
-        // The crash: the branch committed in one phase, the process died before the COMMITTING record was forced.
-        Branch b = begin();
-        b.resource.prepare(b.xid);
-        b.resource.commit(b.xid, true);
-        assertThat(recordRowExists(b.gtrid)).isTrue();
+        Branch b = committedBeforeTheRecord();
 
         GroupCommitLogTest.GatedStore store = new GroupCommitLogTest.GatedStore();
         GroupCommitLog restarted = new GroupCommitLog(store, TM, 500, 86_400_000);
@@ -228,12 +224,8 @@ class LastResourceIT {
 
     @Test
     void aDecisionLeftByALastResourceSinceSwitchedOffIsAdoptedAndItsRowDeleted() throws Exception {
-        // The crash with bank A as the last resource, after its commit and before the COMMITTING record's force...
-        Branch b = begin();
-        b.resource.prepare(b.xid);
-        b.resource.commit(b.xid, true);
-        assertThat(recordRowExists(b.gtrid)).isTrue();
-        // ...then the restart with the setting switched off: bank A is one of the other participants now.
+        Branch b = committedBeforeTheRecord();
+        // Then the restart with the setting switched off: bank A is one of the other participants now.
         LastResource.Settings bankA = LastResource.current().settings();
         LastResource.configure(null);
         LastResource.configureFormers(List.of(bankA));
@@ -288,6 +280,15 @@ class LastResourceIT {
     }
 
     /** Starts a branch on the last resource, does some work in it and ends it, as Atomikos would. */
+    /** The crash: the branch committed in one phase (its row with it), the process died before the COMMITTING record was forced. */
+    private Branch committedBeforeTheRecord() throws Exception {
+        Branch b = begin();
+        b.resource.prepare(b.xid);
+        b.resource.commit(b.xid, true);
+        assertThat(recordRowExists(b.gtrid)).isTrue();
+        return b;
+    }
+
     private Branch begin() throws Exception {
         XADataSource ds = chain.wrap("bank-a", vendor());
         XAConnection xa = ds.getXAConnection();
