@@ -77,6 +77,12 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
                 }
             });
 
+    /**
+     * COMMITTING records being appended whose decision is already durable elsewhere ({@link #appendDecided}):
+     * a failed append keeps them in memory instead of refusing them. Guarded by {@link #lock}.
+     */
+    private final Set<String> decidedElsewhere = new HashSet<>();
+
     /** One writer's records and, once a leader has written them, the result. */
     private static final class Write {
         final List<PendingTransactionRecord> records;
@@ -151,16 +157,20 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
      * in the table again. Never throws.
      */
     void appendDecided(PendingTransactionRecord record) {
+        // Marked before the append: the leader that sees the append fail must never count it as a refused
+        // decision, not even for a moment (a recovery pass then would roll the other branches back).
+        synchronized (lock) {
+            decidedElsewhere.add(record.id);
+        }
         try {
             append(List.of(record));
         } catch (LogWriteException e) {
-            synchronized (lock) {
-                refusedDecisions.remove(record.id);
-                apply(record);
-                checkpointDue = true;
-            }
             LOG.error("The COMMITTING record of {} could not be written; its decision is durable in the last resource's table,"
                     + " this log keeps it in memory and writes it at its next checkpoint", record.id);
+        } finally {
+            synchronized (lock) {
+                decidedElsewhere.remove(record.id);
+            }
         }
     }
 
@@ -379,8 +389,15 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
             if (failure != null) {
                 failedForces.incrementAndGet();
                 checkpointDue = true;
+                Set<String> durableElsewhere;
+                synchronized (lock) {
+                    durableElsewhere = new HashSet<>(decidedElsewhere);
+                }
                 for (PendingTransactionRecord r : all) {
-                    if (r.state == TxState.COMMITTING) {
+                    if (r.state == TxState.COMMITTING && durableElsewhere.contains(r.id)) {
+                        // Decided all the same (the last resource committed): kept, and written by the checkpoint below.
+                        apply(r);
+                    } else if (r.state == TxState.COMMITTING) {
                         refusedDecisions.put(r.id, Boolean.FALSE);
                     }
                 }
@@ -460,6 +477,11 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
             settled = refusedDecisions.get(coordinatorId);
         }
         return Boolean.TRUE.equals(settled);
+    }
+
+    /** Whether a refusal of this commit decision is recorded, settled or not (tests). */
+    boolean refusalRecorded(String coordinatorId) {
+        return refusedDecisions.containsKey(coordinatorId);
     }
 
     private void apply(PendingTransactionRecord r) {

@@ -161,6 +161,25 @@ class GroupCommitLogTest {
     }
 
     @Test
+    void aDecisionDurableElsewhereIsNeverRefusedWhileItsFailedAppendIsHandled() throws Exception {
+        GatedStore store = new GatedStore();
+        GroupCommitLog log = new GroupCommitLog(store, "tm", 500, 86_400_000);
+        PendingTransactionRecord decided = new PendingTransactionRecord("decided", TxState.COMMITTING, System.currentTimeMillis() + 60_000, "tm");
+        List<Boolean> refusedAtCheckpoint = new CopyOnWriteArrayList<>();
+        store.failOnAppend = 1;
+        // The checkpoint the leader runs right after the failed append, before its writer is told: a recovery
+        // pass at that moment must neither see a refused decision nor miss the record.
+        store.onCheckpoint = () -> refusedAtCheckpoint.add(log.refusalRecorded("decided") || log.getPendingTransactionRecords().isEmpty());
+
+        log.appendDecided(decided);
+
+        assertThat(refusedAtCheckpoint).as("refused (or missing) at each checkpoint during the failure").containsOnly(false).isNotEmpty();
+        assertThat(store.checkpoints.get(store.checkpoints.size() - 1)).extracting(r -> r.id).containsExactly("decided");
+        assertThat(log.decisionRefused("decided")).isFalse();
+        assertThat(log.get("decided")).isNotNull();
+    }
+
+    @Test
     void closingFailsTheWritersStillQueuedAndNoneWritesAfterwards() throws Exception {
         GatedStore store = new GatedStore();
         GroupCommitLog log = new GroupCommitLog(store, TM, 1000, 86_400_000);
@@ -281,6 +300,8 @@ class GroupCommitLogTest {
         volatile boolean owned = true;
         private int appends;
         volatile boolean failCheckpoint;
+        /** Runs at the start of every checkpoint (tests that look at the log in the middle of a failed append). */
+        volatile Runnable onCheckpoint = () -> { };
         private final List<PendingTransactionRecord> durable = new CopyOnWriteArrayList<>();
 
         void gate() {
@@ -322,6 +343,7 @@ class GroupCommitLogTest {
 
         @Override
         public void checkpoint(Collection<PendingTransactionRecord> live) throws LogWriteException {
+            onCheckpoint.run();
             if (failCheckpoint) {
                 throw new LogWriteException(new IOException("disk still full"));
             }
