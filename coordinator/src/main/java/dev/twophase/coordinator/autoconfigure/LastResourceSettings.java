@@ -42,6 +42,29 @@ final class LastResourceSettings {
         return others;
     }
 
+    static final String PROBE_DEADLINE = "twophase.coordinator.last-resource-probe-deadline";
+
+    /**
+     * How long the probe keeps asking at the decision ({@code twophase.coordinator.last-resource-probe-deadline}).
+     *
+     * @throws InvalidConfigurationPropertyValueException outside 1 s to 10 min
+     */
+    static java.time.Duration probeDeadline(Environment environment) {
+        String raw = environment.getProperty(PROBE_DEADLINE);
+        java.time.Duration deadline;
+        try {
+            deadline = Binder.get(environment).bind(PROBE_DEADLINE, java.time.Duration.class).orElse(LastResource.PROBE_DEADLINE);
+        } catch (RuntimeException e) {
+            throw new InvalidConfigurationPropertyValueException(PROBE_DEADLINE, raw,
+                    "it is not a duration; write it as 30s, 2m or PT30S");
+        }
+        if (deadline.compareTo(java.time.Duration.ofSeconds(1)) < 0 || deadline.compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+            throw new InvalidConfigurationPropertyValueException(PROBE_DEADLINE, raw,
+                    "it must be from 1s to 10m: long enough for a restarting database to answer, short enough for the caller to wait");
+        }
+        return deadline;
+    }
+
     /** The participant's database as {@code twophase.participants.jdbc.<name>} declares it; null without a URL. */
     private static LastResource.Settings participant(Binder binder, String name, AtomikosSettings settings) {
         String url = binder.bind(PARTICIPANTS + "." + name + ".url", String.class).orElse(null);

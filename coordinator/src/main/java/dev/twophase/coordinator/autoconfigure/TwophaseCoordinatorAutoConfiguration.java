@@ -107,7 +107,8 @@ public class TwophaseCoordinatorAutoConfiguration {
         // The PostgreSQL log store's database, for the log factory Atomikos loads (null for the file stores).
         dev.twophase.coordinator.log.LogStores.configure(settings.logDatabase());
         // The last resource's database, for the log to read its commit records before recovery runs.
-        dev.twophase.coordinator.log.LastResource.configure(LastResourceSettings.of(settings, environment));
+        dev.twophase.coordinator.log.LastResource.configure(LastResourceSettings.of(settings, environment),
+                LastResourceSettings.probeDeadline(environment));
         // The other JDBC participants' tables: a decision left there by a last resource since switched off or changed.
         dev.twophase.coordinator.log.LastResource.configureFormers(LastResourceSettings.others(settings, environment));
         UserTransactionServiceImp service = new UserTransactionServiceImp(settings.atomikosProperties());

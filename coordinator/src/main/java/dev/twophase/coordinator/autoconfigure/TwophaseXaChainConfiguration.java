@@ -34,6 +34,17 @@ class TwophaseXaChainConfiguration {
         return new HeuristicRegistry();
     }
 
+    /**
+     * A last resource's decision whose outcome became unknown is a heuristic hazard: recorded where the
+     * console and the metrics read heuristics. Closed (unsubscribed) with the context.
+     */
+    @Bean
+    AutoCloseable twophaseLastResourceHazards(HeuristicRegistry heuristics) {
+        return dev.twophase.coordinator.log.LastResource.onUnknownOutcome((participant, xid, detail) -> heuristics.record(participant, xid,
+                dev.twophase.coordinator.recovery.HeuristicOutcome.Decision.COMMIT,
+                dev.twophase.coordinator.recovery.HeuristicOutcome.Observed.HAZARD, detail));
+    }
+
     @Bean
     @ConditionalOnMissingBean
     HeuristicGuard twophaseHeuristicGuard(HeuristicRegistry heuristics) {

@@ -82,6 +82,9 @@ public final class LastResource {
 
     /** The one branch of a transaction on the last resource. */
     public interface Branch {
+        /** The branch's XA id (what an operator looks for). */
+        javax.transaction.xa.Xid xid();
+
         /**
          * Commits the branch in one phase through the participant's whole XA chain (timers, fault
          * points, timeline). Throws what the database answered.
@@ -92,8 +95,10 @@ public final class LastResource {
         void committed();
 
         /**
-         * After a one-phase commit that failed without saying rolled back: rolls the branch back on its own
-         * connection, if that connection still has it open. True when it is now rolled back for certain.
+         * After a one-phase commit that failed without saying rolled back, or a decision refused before it:
+         * rolls the branch back on its own connection, if that connection still has it open. True when the
+         * driver said so; not trusted as the outcome (H2 answers a rollback of a branch that committed
+         * without error), the probe decides.
          */
         boolean abandon();
     }
@@ -110,7 +115,60 @@ public final class LastResource {
     }
 
     /** What the probe found out about a branch whose one-phase commit gave no clear answer. */
-    enum Outcome { COMMITTED, ROLLED_BACK, UNKNOWN }
+    public enum Outcome {
+        /** The branch committed: the transaction is decided commit. */
+        COMMITTED,
+        /** The branch rolled back, or is fenced off and can never commit: the transaction may be rolled back. */
+        ROLLED_BACK,
+        /** No answer yet (the database is unreachable, or the branch still holds its row's lock): wait. */
+        UNKNOWN
+    }
+
+    /**
+     * The decision's outcome is unknown: the one-phase commit failed without saying rolled back and the
+     * probe found no answer before its deadline. Neither a commit nor a refusal: the log keeps no record,
+     * the others stay prepared, and recovery asks again ({@link #settle}) until the database answers.
+     */
+    static final class OutcomeUnknown extends LogWriteException {
+        private static final long serialVersionUID = 1L;
+
+        OutcomeUnknown(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** The tm_name of a row that fences a transaction off the last resource: its branch there can never commit. */
+    static final String FENCE = "twophase:fenced";
+
+    /** How long a fence row is kept: far longer than any branch of a fenced transaction can stay open. */
+    static final Duration FENCE_KEPT = Duration.ofDays(1);
+
+    /** Set on the committing thread when its decision's outcome became unknown ({@link #takeUnknownOutcome}). */
+    private static final ThreadLocal<String> UNKNOWN_HERE = new ThreadLocal<>();
+
+    /** Told of each decision whose outcome became unknown: the participant, the branch's xid and what to look for. */
+    @FunctionalInterface
+    public interface UnknownOutcomeListener {
+        void unknown(String participant, javax.transaction.xa.Xid xid, String detail);
+    }
+
+    private static final List<UnknownOutcomeListener> UNKNOWN_LISTENERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a listener of decisions whose outcome became unknown; closing the handle removes it. */
+    public static AutoCloseable onUnknownOutcome(UnknownOutcomeListener listener) {
+        UNKNOWN_LISTENERS.add(Objects.requireNonNull(listener, "listener"));
+        return () -> UNKNOWN_LISTENERS.remove(listener);
+    }
+
+    /**
+     * Whether the commit this thread just ran ended with the last resource's outcome unknown (and forgets
+     * it): Atomikos tells the caller "rolled back" for any failed decision, which here would be untrue.
+     */
+    public static boolean takeUnknownOutcome() {
+        String gtrid = UNKNOWN_HERE.get();
+        UNKNOWN_HERE.remove();
+        return gtrid != null;
+    }
 
     private static volatile LastResource current;
     private static volatile List<Settings> formers = List.of();
@@ -124,13 +182,15 @@ public final class LastResource {
     private final AtomicLong probed = new AtomicLong();
     private final Thread deleter;
     private volatile boolean closed;
-    /** How many times, and how long each, the probe waits for a branch that is still open. */
-    private final int probeAttempts;
+    /** Decisions whose outcome is unknown, with when that was found: recovery asks again ({@link #settle}). */
+    private final Map<String, java.time.Instant> unknown = new ConcurrentHashMap<>();
+    /** How long, by the wall clock, the probe keeps asking at the decision; how long each attempt may wait. */
+    private final Duration probeDeadline;
     private final Duration probeTimeout;
 
-    LastResource(Settings settings, int probeAttempts, Duration probeTimeout) {
+    LastResource(Settings settings, Duration probeDeadline, Duration probeTimeout) {
         this.settings = settings;
-        this.probeAttempts = probeAttempts;
+        this.probeDeadline = probeDeadline;
         this.probeTimeout = probeTimeout;
         this.deleter = new Thread(this::deleteTerminatedRows, "twophase-llr-cleanup");
         this.deleter.setDaemon(true);
@@ -142,8 +202,27 @@ public final class LastResource {
      * closing) the one before. Called by the coordinator's configuration, before Atomikos opens its log.
      */
     public static synchronized void configure(Settings settings) {
+        configure(settings, PROBE_DEADLINE);
+    }
+
+    /** How long the probe keeps asking at the decision before the outcome is left unknown to recovery. */
+    public static final Duration PROBE_DEADLINE = Duration.ofSeconds(30);
+
+    /** How long one attempt of the probe (or a fence) may wait: to connect, or on a branch still holding its row. */
+    static final Duration PROBE_ATTEMPT = Duration.ofSeconds(5);
+
+    /**
+     * {@link #configure(Settings)} with how long the probe keeps asking, by the wall clock, when the decision's
+     * commit gave no answer ({@code twophase.coordinator.last-resource-probe-deadline}).
+     */
+    public static synchronized void configure(Settings settings, Duration probeDeadline) {
+        configure(settings, probeDeadline, PROBE_ATTEMPT);
+    }
+
+    /** {@link #configure(Settings)} with another probe deadline and attempt timeout (tests). */
+    static synchronized void configure(Settings settings, Duration probeDeadline, Duration probeAttempt) {
         LastResource previous = current;
-        current = settings == null ? null : new LastResource(settings, 12, Duration.ofSeconds(5));
+        current = settings == null ? null : new LastResource(settings, probeDeadline, probeAttempt);
         if (previous != null) {
             previous.close();
         }
@@ -221,13 +300,25 @@ public final class LastResource {
      * The commit decision of a transaction with a branch on the last resource: commits that branch in
      * one phase. Returns normally when it committed (the decision is commit, durable in the table).
      *
-     * @throws LogWriteException when the branch rolled back, or its outcome could not be found out:
-     *         the COMMITTING record must not be written, and Atomikos rolls the others back
+     * @param stillOwner asked right before the commit: whether this process still owns its log (a log
+     *        another node can take over, {@code log-store=postgresql}). A node that lost it must not decide:
+     *        the new owner may already have presumed abort for the others.
+     * @throws OutcomeUnknown when neither the commit nor the probe answered (see there)
+     * @throws LogWriteException when the branch rolled back, or was rolled back here: the COMMITTING record
+     *         must not be written, and Atomikos rolls the others back
      */
-    void decide(String gtrid) throws LogWriteException {
+    void decide(String gtrid, java.util.function.BooleanSupplier stillOwner) throws LogWriteException {
         Branch branch = branches.get(gtrid);
         if (branch == null) {
             throw new LogWriteException(new IllegalStateException("no branch of " + gtrid + " on the last resource"));
+        }
+        if (!stillOwner.getAsBoolean()) {
+            // Not ours to decide any more. Rolled back so that the new owner's probe finds it so at once.
+            branch.abandon();
+            refused(gtrid);
+            LOG.warn("Transaction {} is not committed: this coordinator lost its log's lease before the decision; the TM name's new"
+                    + " owner finishes its other branches", gtrid);
+            throw new LogWriteException(new IllegalStateException("this coordinator does not own its log any more"));
         }
         Exception failure;
         DECIDING.set(gtrid);
@@ -237,6 +328,7 @@ public final class LastResource {
             return;
         } catch (XAException e) {
             if (e.errorCode >= XAException.XA_RBBASE && e.errorCode <= XAException.XA_RBEND) {
+                refused(gtrid);
                 throw new LogWriteException(e);
             }
             failure = e;
@@ -245,16 +337,13 @@ public final class LastResource {
         } finally {
             DECIDING.remove();
         }
-        if (branch.abandon()) {
-            // The commit never reached the database (e.g. refused on the way) and the branch is rolled back now.
-            LOG.warn("The one-phase commit of {} on the last resource {} failed ({}); its branch is rolled back",
-                    gtrid, settings.participant(), failure.toString());
-            throw new LogWriteException(failure);
-        }
+        // Roll back what may still be open on the branch's own connection, then ask the table in any case: a
+        // driver's rollback that "succeeds" does not prove the commit never happened (H2).
+        boolean abandoned = branch.abandon();
         probed.incrementAndGet();
-        LOG.warn("The one-phase commit of {} on the last resource {} gave no clear answer ({}); asking its table",
-                gtrid, settings.participant(), failure.toString());
-        Outcome outcome = probe(gtrid);
+        LOG.warn("The one-phase commit of {} on the last resource {} gave no clear answer ({}); {}asking its table", gtrid,
+                settings.participant(), failure.toString(), abandoned ? "its branch is rolled back on its connection; " : "");
+        Outcome outcome = probe(gtrid, probeDeadline);
         switch (outcome) {
             case COMMITTED -> {
                 LOG.warn("Transaction {} committed on the last resource {} although its commit call failed; committing the others",
@@ -262,23 +351,79 @@ public final class LastResource {
                 branch.committed();
                 decided.incrementAndGet();
             }
-            case ROLLED_BACK -> throw new LogWriteException(failure);
-            default -> {
-                LOG.error("HEURISTIC HAZARD: the outcome of transaction {} on the last resource {} is unknown after {} probes;"
-                        + " the others are rolled back. Check table {} for gtrid '{}': a row there means {} committed alone",
-                        gtrid, settings.participant(), probeAttempts, TABLE, gtrid, settings.participant());
+            case ROLLED_BACK -> {
+                refused(gtrid);
                 throw new LogWriteException(failure);
+            }
+            default -> {
+                unknown.put(gtrid, java.time.Instant.now());
+                UNKNOWN_HERE.set(gtrid);
+                String detail = "the one-phase commit on the last resource " + settings.participant() + " failed (" + failure
+                        + ") and its table gave no answer for " + probeDeadline.toSeconds() + " s; the other participants stay"
+                        + " prepared and recovery keeps asking. A row with gtrid '" + gtrid + "' in " + TABLE + " means it committed";
+                LOG.error("HEURISTIC HAZARD: the outcome of transaction {} is unknown: {}", gtrid, detail);
+                for (UnknownOutcomeListener listener : UNKNOWN_LISTENERS) {
+                    try {
+                        listener.unknown(settings.participant(), branch.xid(), detail);
+                    } catch (RuntimeException e) {
+                        LOG.warn("A listener of unknown outcomes failed; the hazard is logged anyway", e);
+                    }
+                }
+                throw new OutcomeUnknown(failure);
             }
         }
     }
 
+    /** The transaction is rolled back on the last resource: no row of it will need deleting. */
+    private void refused(String gtrid) {
+        rows.remove(gtrid);
+    }
+
+    /** Whether the outcome of {@code gtrid}'s decision is unknown (the commit and the probe gave no answer). */
+    public boolean outcomeUnknown(String gtrid) {
+        return unknown.containsKey(gtrid);
+    }
+
+    /** The decisions whose outcome is unknown now, with when that was found. */
+    public Map<String, java.time.Instant> unknownOutcomes() {
+        return Map.copyOf(unknown);
+    }
+
+    /**
+     * Asks the table once more for a decision whose outcome is unknown ({@link #outcomeUnknown}); recovery
+     * calls it on each pass. COMMITTED or ROLLED_BACK are final and the transaction leaves the unknown ones;
+     * the caller makes the log say so. {@code null} when the outcome of {@code gtrid} was not unknown.
+     */
+    Outcome settle(String gtrid) {
+        if (!unknown.containsKey(gtrid)) {
+            return null;
+        }
+        Outcome outcome = probe(gtrid, Duration.ZERO);
+        if (outcome != Outcome.UNKNOWN) {
+            unknown.remove(gtrid);
+            if (outcome == Outcome.ROLLED_BACK) {
+                refused(gtrid);
+            }
+            LOG.warn("The outcome of transaction {} on the last resource {} is known now: {}", gtrid, settings.participant(), outcome);
+        }
+        return outcome;
+    }
+
+    /** The log could not record what {@link #settle} found: asked again at the next pass. */
+    void stillUnknown(String gtrid) {
+        unknown.putIfAbsent(gtrid, java.time.Instant.now());
+    }
+
     /**
      * Finds out whether the branch of {@code gtrid} committed, by inserting its row again in a new
-     * transaction that is always rolled back.
+     * transaction that is always rolled back. A branch still open holds the row's lock: the insert waits
+     * for it up to the attempt's timeout. Connections time out too, so a database that does not answer
+     * costs at most the deadline (by the wall clock), and at least one attempt is made.
      */
-    Outcome probe(String gtrid) {
-        for (int attempt = 1; attempt <= probeAttempts && !closed; attempt++) {
-            try (Connection c = connect()) {
+    Outcome probe(String gtrid, Duration deadline) {
+        long until = System.nanoTime() + deadline.toNanos();
+        for (int attempt = 1; !closed; attempt++) {
+            try (Connection c = connectWithTimeouts(settings, probeTimeout)) {
                 c.setAutoCommit(false);
                 try (PreparedStatement insert = c.prepareStatement(insertSql())) {
                     insert.setQueryTimeout((int) Math.max(1, probeTimeout.toSeconds()));
@@ -288,7 +433,7 @@ public final class LastResource {
                     // The key was free: the branch rolled back, and this insert's lock kept it from committing since.
                     return Outcome.ROLLED_BACK;
                 } catch (SQLException e) {
-                    if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    if (duplicateKey(e)) {
                         return Outcome.COMMITTED;
                     }
                     throw e;
@@ -296,11 +441,61 @@ public final class LastResource {
                     rollbackQuietly(c);
                 }
             } catch (SQLException e) {
-                LOG.warn("Probe {} of {} for transaction {} found nothing yet: {}", attempt, probeAttempts, gtrid, e.getMessage());
-                sleep(Duration.ofMillis(500));
+                LOG.warn("Probe {} for transaction {} on the last resource {} found nothing yet: {}", attempt, gtrid, settings.participant(),
+                        e.getMessage());
             }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500) >= until) {
+                return Outcome.UNKNOWN;
+            }
+            sleep(Duration.ofMillis(500));
         }
         return Outcome.UNKNOWN;
+    }
+
+    /**
+     * Before a transaction with no commit decision is presumed aborted by recovery or a takeover, makes
+     * sure its branch on this last resource can never commit: inserts and commits a fence row under its
+     * gtrid ({@value #FENCE} as its TM name, so that it is never read as a decision). A branch that has not
+     * inserted its row yet then fails to (and votes no); one that holds it open makes the fence wait, so the
+     * answer is UNKNOWN; a committed branch's row makes it COMMITTED.
+     *
+     * @param tmName the TM name whose row would be the decision
+     */
+    public Outcome fence(String gtrid, String tmName) {
+        try (Connection c = connectWithTimeouts(settings, probeTimeout)) {
+            c.setAutoCommit(true);
+            try (PreparedStatement insert = c.prepareStatement(insertSql())) {
+                insert.setQueryTimeout((int) Math.max(1, probeTimeout.toSeconds()));
+                insert.setString(1, gtrid);
+                insert.setString(2, FENCE);
+                insert.executeUpdate();
+                LOG.info("Fenced transaction {} off the last resource {} before presuming abort", gtrid, settings.participant());
+                return Outcome.ROLLED_BACK;
+            } catch (SQLException e) {
+                if (!duplicateKey(e)) {
+                    throw e;
+                }
+            }
+            try (PreparedStatement select = c.prepareStatement("SELECT tm_name FROM " + TABLE + " WHERE gtrid = ?")) {
+                select.setString(1, gtrid);
+                try (ResultSet r = select.executeQuery()) {
+                    if (!r.next()) {
+                        // Deleted meanwhile: only rows of finished transactions and old fences are.
+                        return Outcome.UNKNOWN;
+                    }
+                    String owner = r.getString(1);
+                    return FENCE.equals(owner) ? Outcome.ROLLED_BACK : tmName.equals(owner) ? Outcome.COMMITTED : Outcome.UNKNOWN;
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not fence transaction {} off the last resource {}; not presuming abort yet: {}", gtrid, settings.participant(),
+                    e.getMessage());
+            return Outcome.UNKNOWN;
+        }
+    }
+
+    private static boolean duplicateKey(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
     /** The transaction is over on every participant: its row may go. */
@@ -320,6 +515,11 @@ public final class LastResource {
             c.setAutoCommit(true);
             s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (gtrid VARCHAR(128) NOT NULL PRIMARY KEY,"
                     + " tm_name VARCHAR(128) NOT NULL, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+            try (PreparedStatement old = c.prepareStatement("DELETE FROM " + TABLE + " WHERE tm_name = ? AND created_at < ?")) {
+                old.setString(1, FENCE);
+                old.setTimestamp(2, java.sql.Timestamp.from(java.time.Instant.now().minus(FENCE_KEPT)));
+                old.executeUpdate();
+            }
         }
     }
 
@@ -407,6 +607,30 @@ public final class LastResource {
 
     private static Connection connect(Settings settings) throws SQLException {
         return DriverManager.getConnection(settings.url(), settings.username(), settings.password() == null ? "" : settings.password());
+    }
+
+    /**
+     * A connection whose connect, login and reads give up after {@code timeout}: the probe must not hang on a
+     * database that accepts no connection or never answers. The drivers' own properties (PostgreSQL counts in
+     * seconds, MySQL and MariaDB in milliseconds); DriverManager's login timeout would change every caller's.
+     */
+    static Connection connectWithTimeouts(Settings settings, Duration timeout) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        if (settings.username() != null) {
+            p.setProperty("user", settings.username());
+        }
+        p.setProperty("password", settings.password() == null ? "" : settings.password());
+        long seconds = Math.max(1, timeout.toSeconds());
+        if (settings.url().startsWith("jdbc:postgresql:")) {
+            p.setProperty("connectTimeout", Long.toString(seconds));
+            p.setProperty("loginTimeout", Long.toString(seconds));
+            // Above the statement's own timeout, which cancels a wait on a lock cleanly.
+            p.setProperty("socketTimeout", Long.toString(seconds * 2));
+        } else if (settings.url().startsWith("jdbc:mysql:") || settings.url().startsWith("jdbc:mariadb:")) {
+            p.setProperty("connectTimeout", Long.toString(seconds * 1000));
+            p.setProperty("socketTimeout", Long.toString(seconds * 2000));
+        }
+        return DriverManager.getConnection(settings.url(), p);
     }
 
     /** Deletes the rows of terminated transactions, in batches, on its own thread. */

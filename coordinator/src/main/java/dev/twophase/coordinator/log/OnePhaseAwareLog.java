@@ -70,15 +70,30 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
         }
     }
 
+    /** The log of the running Atomikos, or null when Atomikos has not started (or runs another log). */
+    private static OnePhaseAwareLog running() {
+        if (com.atomikos.icatch.config.Configuration.getRecoveryService() == null) {
+            return null;
+        }
+        return com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof OnePhaseAwareLog log ? log : null;
+    }
+
+    /** The group-commit log under the running Atomikos's log, or null. */
+    private static GroupCommitLog runningGroup() {
+        OnePhaseAwareLog log = running();
+        return log != null && log.oltp instanceof GroupCommitLog group ? group : null;
+    }
+
     /** The counters of the running coordinator's group-commit log, or null when it runs Atomikos's own log (or none). */
     public static GroupCommitLog.Stats currentGroupCommitStats() {
-        return com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof OnePhaseAwareLog log ? log.groupCommitStats() : null;
+        OnePhaseAwareLog log = running();
+        return log == null ? null : log.groupCommitStats();
     }
 
     /** Whether the running coordinator's log refused this transaction's commit decision ({@link GroupCommitLog#decisionRefused}). */
     public static boolean currentLogRefusedDecision(String coordinatorId) {
-        return com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof OnePhaseAwareLog log
-                && log.oltp instanceof GroupCommitLog group && group.decisionRefused(coordinatorId);
+        GroupCommitLog group = runningGroup();
+        return group != null && group.decisionRefused(coordinatorId);
     }
 
     /**
@@ -86,7 +101,8 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
      * (PostgreSQL) has lost its lease or been fenced. True when no twophase log runs.
      */
     public static boolean currentLogOwned() {
-        return !(com.atomikos.icatch.config.Configuration.getRecoveryLog() instanceof OnePhaseAwareLog log) || log.isActive();
+        OnePhaseAwareLog log = running();
+        return log == null || log.isActive();
     }
 
     /** The counters of the group-commit log under this one, or null when Atomikos's own log is used. */
@@ -130,19 +146,78 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
 
     /**
      * The commit decision of a transaction with a branch on the last resource: that branch's one-phase
-     * commit decides, then the COMMITTING record is written (see {@link LastResource}).
+     * commit decides, then the COMMITTING record is written (see {@link LastResource}). A decision the
+     * last resource refused is recorded as refused (recovery rolls the others back); one whose outcome is
+     * unknown is not: the others stay prepared until recovery learns it ({@link #currentSettleLastResource}).
      */
     private static void writeAfterLastResource(PendingTransactionRecord record, LastResource lastResource, GroupCommitLog group)
             throws LogWriteException {
         // The checks Atomikos's log makes come first: once the last resource has committed, nothing may refuse the record.
         group.checkWritable(record);
         try {
-            lastResource.decide(record.id);
+            // The lease is asked right before the commit: a node whose TM name was taken over must not decide.
+            lastResource.decide(record.id, group::isActive);
+        } catch (LastResource.OutcomeUnknown unknown) {
+            throw unknown;
         } catch (LogWriteException refused) {
-            group.refuse(record.id);
+            if (group.isActive()) {
+                group.refuse(record.id);
+            }
             throw refused;
         }
         group.appendDecided(record);
+    }
+
+    /**
+     * For recovery: asks the last resource again about a transaction whose decision's outcome was unknown,
+     * and makes the log say what it answers: a COMMITTING record when it committed, a refused decision when
+     * it rolled back. {@code null} when that transaction's outcome is not unknown (or no last resource runs).
+     */
+    public static LastResource.Outcome currentSettleLastResource(String coordinatorId) {
+        LastResource lastResource = LastResource.current();
+        GroupCommitLog group = runningGroup();
+        if (lastResource == null || group == null || !lastResource.outcomeUnknown(coordinatorId)) {
+            return null;
+        }
+        LastResource.Outcome outcome = lastResource.settle(coordinatorId);
+        try {
+            if (outcome == LastResource.Outcome.COMMITTED) {
+                group.adoptDecisions(List.of(coordinatorId));
+            } else if (outcome == LastResource.Outcome.ROLLED_BACK) {
+                group.refuse(coordinatorId);
+            }
+        } catch (LogWriteException e) {
+            // The row is the decision all the same: a restart adopts it. Until then, ask again next pass.
+            lastResource.stillUnknown(coordinatorId);
+            return LastResource.Outcome.UNKNOWN;
+        }
+        return outcome;
+    }
+
+    /**
+     * For recovery: before presuming abort for a transaction of an earlier run with no commit decision,
+     * makes sure the last resource can never commit it ({@link LastResource#fence}); when its branch there
+     * had committed, the log adopts the decision. {@code null} when no last resource runs.
+     */
+    public static LastResource.Outcome currentFenceLastResource(String coordinatorId) {
+        LastResource lastResource = LastResource.current();
+        if (lastResource == null) {
+            return null;
+        }
+        LastResource.Outcome outcome = lastResource.fence(coordinatorId, lastResource.tmName());
+        if (outcome == LastResource.Outcome.COMMITTED) {
+            try {
+                GroupCommitLog group = runningGroup();
+                if (group == null) {
+                    return LastResource.Outcome.UNKNOWN;
+                }
+                group.adoptDecisions(List.of(coordinatorId));
+                lastResource.adopted(List.of(coordinatorId));
+            } catch (LogWriteException e) {
+                return LastResource.Outcome.UNKNOWN;
+            }
+        }
+        return outcome;
     }
 
     /** Whether this is the record of a live root transaction that commits in one phase. */

@@ -47,6 +47,34 @@ public interface AtomikosAccess {
         return false;
     }
 
+    /** What the logging last resource answers about a transaction ({@code dev.twophase.coordinator.log.LastResource}). */
+    enum LastResourceAnswer {
+        /** Its branch there committed: the log now holds the commit decision. */
+        COMMITTED,
+        /** Its branch there rolled back or is fenced off: it can never commit, abort may be presumed. */
+        ROLLED_BACK,
+        /** No answer (unreachable, or the branch is still open): wait. */
+        UNKNOWN
+    }
+
+    /**
+     * For a transaction whose decision's outcome the last resource left unknown: asks again, and makes the log
+     * say what it answers (a COMMITTING record, or a refused decision). {@code null} when its outcome is not
+     * unknown, or no last resource runs.
+     */
+    default LastResourceAnswer settleLastResource(String gtrid) {
+        return null;
+    }
+
+    /**
+     * Before abort is presumed for a transaction of an earlier run with no commit decision: makes sure its
+     * branch on the last resource can never commit. COMMITTED when it had (the log now holds the decision).
+     * {@code null} when no last resource runs.
+     */
+    default LastResourceAnswer fenceLastResource(String gtrid) {
+        return null;
+    }
+
     /**
      * Makes Atomikos replace the participant's recovery XAResource after a scan failed with it.
      *

@@ -244,6 +244,14 @@ public final class BranchResolver {
         if (entry.kind() == LogEntry.Kind.OTHER) {
             return new Verdict(Action.WAIT, "the log holds it as " + entry.state() + "; Atomikos recovery resolves it");
         }
+        AtomikosAccess.LastResourceAnswer unknownBefore = atomikos.settleLastResource(gtrid);
+        if (unknownBefore == AtomikosAccess.LastResourceAnswer.UNKNOWN) {
+            return new Verdict(Action.WAIT, "heuristic hazard: the last resource's commit gave no answer and its table gives none"
+                    + " yet; the outcome is decided by its database, recovery asks again");
+        }
+        if (unknownBefore == AtomikosAccess.LastResourceAnswer.COMMITTED) {
+            return new Verdict(Action.WAIT, "the last resource answered now that it committed; the log holds the decision");
+        }
         if (atomikos.decisionRefused(gtrid)) {
             return new Verdict(Action.ROLLBACK, "the log refused its commit decision (the write failed, and the log has been"
                     + " rewritten without it): its caller was told it rolled back; presumed abort");
@@ -252,10 +260,27 @@ public final class BranchResolver {
             return new Verdict(Action.WAIT, "its transaction is still active in this process");
         }
         return switch (age) {
-            case PREVIOUS -> new Verdict(Action.ROLLBACK, "no commit decision of an earlier run in the log: presumed abort");
+            case PREVIOUS -> presumeAbortForEarlierRun(gtrid);
             case CURRENT -> decideWithoutRecordInThisRun(gtrid, now);
             case UNKNOWN -> new Verdict(Action.WAIT, "its id is not in Atomikos's format; Atomikos recovery resolves it");
         };
+    }
+
+    /**
+     * No commit decision of an earlier run: abort is presumed, once the last resource (if one runs) can no
+     * longer commit the transaction. A node of that earlier run that is still alive, paused past its lease,
+     * could otherwise commit its branch there after this rollback.
+     */
+    private Verdict presumeAbortForEarlierRun(String gtrid) {
+        AtomikosAccess.LastResourceAnswer fenced = atomikos.fenceLastResource(gtrid);
+        if (fenced == AtomikosAccess.LastResourceAnswer.UNKNOWN) {
+            return new Verdict(Action.WAIT, "no commit decision of an earlier run in the log, but the last resource cannot be"
+                    + " fenced yet (unreachable, or its branch there is still open)");
+        }
+        if (fenced == AtomikosAccess.LastResourceAnswer.COMMITTED) {
+            return new Verdict(Action.WAIT, "the last resource committed it after the log was read; the log holds the decision now");
+        }
+        return new Verdict(Action.ROLLBACK, "no commit decision of an earlier run in the log: presumed abort");
     }
 
     private Verdict decideWithoutRecordInThisRun(String gtrid, Instant now) {

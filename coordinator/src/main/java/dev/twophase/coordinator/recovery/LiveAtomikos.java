@@ -116,6 +116,20 @@ final class LiveAtomikos implements AtomikosAccess {
     }
 
     @Override
+    public LastResourceAnswer settleLastResource(String gtrid) {
+        return answer(dev.twophase.coordinator.log.OnePhaseAwareLog.currentSettleLastResource(gtrid));
+    }
+
+    @Override
+    public LastResourceAnswer fenceLastResource(String gtrid) {
+        return answer(dev.twophase.coordinator.log.OnePhaseAwareLog.currentFenceLastResource(gtrid));
+    }
+
+    private static LastResourceAnswer answer(dev.twophase.coordinator.log.LastResource.Outcome outcome) {
+        return outcome == null ? null : LastResourceAnswer.valueOf(outcome.name());
+    }
+
+    @Override
     public boolean ownsLog() {
         return Configuration.getRecoveryService() == null || Configuration.getRecoveryLog() == null
                 || Configuration.getRecoveryLog().isActive();

@@ -448,6 +448,22 @@ public final class Takeover implements SmartLifecycle {
             boolean toCommit = commit.contains(gtrid);
             String reason = toCommit ? "the log of " + tmName + " holds the commit decision"
                     : "no commit decision in the log of " + tmName + ": presumed abort";
+            if (!toCommit) {
+                // The dead node may be only paused, between its prepares and its last resource's commit: fence that
+                // branch off before presuming abort, or learn that it committed.
+                dev.twophase.coordinator.log.LastResource lastResource = dev.twophase.coordinator.log.LastResource.current();
+                dev.twophase.coordinator.log.LastResource.Outcome fenced = lastResource == null ? null : lastResource.fence(gtrid, tmName);
+                if (fenced == dev.twophase.coordinator.log.LastResource.Outcome.UNKNOWN) {
+                    tally.left.add(participant + " branch " + text + ": no commit decision, but the last resource " + lastResource.participant()
+                            + " could not be fenced (unreachable, or the branch there is still open); take over again later");
+                    continue;
+                }
+                if (fenced == dev.twophase.coordinator.log.LastResource.Outcome.COMMITTED) {
+                    commit.add(gtrid);
+                    toCommit = true;
+                    reason = "the last resource " + lastResource.participant() + " committed it (found when fencing it off)";
+                }
+            }
             BranchResolver.Finished finished = BranchResolver.finish(participant, xa, xid, toCommit);
             switch (finished.answer()) {
                 case DONE -> {

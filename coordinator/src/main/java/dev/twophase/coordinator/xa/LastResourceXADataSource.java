@@ -189,6 +189,11 @@ final class LastResourceXADataSource implements XADataSource, VendorWrapper {
             }
 
             @Override
+            public Xid xid() {
+                return xid;
+            }
+
+            @Override
             public void commitOnePhase() throws XAException {
                 outermost.commit(xid, true);
             }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 import javax.transaction.xa.XAResource;
 
@@ -167,6 +168,24 @@ class TwophaseCoordinatorAutoConfigurationTest {
                                         .contains("bank-a, bank-b");
                             });
                 });
+        assertThat(Configuration.getTransactionService()).isNull();
+    }
+
+    @Test
+    void refusesALastResourceProbeDeadlineOutsideItsRange() {
+        for (String value : List.of("0s", "2h", "soon")) {
+            good("ctx-llr-deadline", logDir).withPropertyValues("twophase.coordinator.last-resource=bank-a",
+                    "twophase.coordinator.last-resource-probe-deadline=" + value,
+                    "twophase.participants.jdbc.bank-a.url=jdbc:postgresql://127.0.0.1:5432/a").run(ctx -> {
+                        assertThat(ctx).hasFailed();
+                        assertThat(NestedExceptionUtils.getMostSpecificCause(ctx.getStartupFailure()))
+                                .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, e -> {
+                                    assertThat(e.getName()).isEqualTo("twophase.coordinator.last-resource-probe-deadline");
+                                    assertThat(e.getValue()).isEqualTo(value);
+                                    assertThat(e.getReason()).containsAnyOf("from 1s to 10m", "not a duration");
+                                });
+                    });
+        }
         assertThat(Configuration.getTransactionService()).isNull();
     }
 

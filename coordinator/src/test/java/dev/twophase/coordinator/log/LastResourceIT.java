@@ -103,8 +103,9 @@ class LastResourceIT {
     @AfterAll
     static void off() throws SQLException {
         LastResource.configure(null);
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM " + LastResource.TABLE + " WHERE tm_name = ?")) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM " + LastResource.TABLE + " WHERE tm_name = ? OR gtrid LIKE ?")) {
             ps.setString(1, TM);
+            ps.setString(2, TM + ".%"); // the fences of this test's transactions
             ps.executeUpdate();
         }
     }
@@ -274,6 +275,160 @@ class LastResourceIT {
         assertThat(store.checkpoints.get(store.checkpoints.size() - 1)).extracting(r -> r.id).contains(b.gtrid);
     }
 
+    @Test
+    void aNodeThatLostItsLeaseDoesNotDecideAndRollsItsBranchBack() throws Exception {
+        Branch b = begin();
+        b.resource.prepare(b.xid);
+        store.owned = false; // paused past its lease: another node may have taken its TM name over
+
+        assertThatThrownBy(() -> log.write(record(b.gtrid, TxState.COMMITTING))).isInstanceOf(LogWriteException.class);
+        assertThat(store.forced).as("records written").isEmpty();
+        assertThat(workExists(b.gtrid)).isFalse();
+        // Rolled back at once: the new owner's fence does not wait on the branch's lock.
+        long started = System.nanoTime();
+        assertThat(LastResource.current().fence(b.gtrid, TM)).isEqualTo(LastResource.Outcome.ROLLED_BACK);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aCommitThatHappenedIsFoundEvenWhenTheDriverSaysItsBranchRolledBack() throws Exception {
+        // H2 answers a rollback of a branch that has committed without error: the probe, not the driver, decides.
+        String gtrid = TM + ".h2-" + System.nanoTime();
+        List<String> calls = new ArrayList<>();
+        LastResource.current().enlisted(gtrid, new LastResource.Branch() {
+            @Override
+            public Xid xid() {
+                return PlainXid.of(0x41544F4D, gtrid, gtrid + ".1");
+            }
+
+            @Override
+            public void commitOnePhase() throws XAException {
+                try {
+                    insertRecordRow(gtrid); // the database committed...
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                throw new XAException(XAException.XAER_RMFAIL); // ...and the answer was lost
+            }
+
+            @Override
+            public void committed() {
+                calls.add("committed");
+            }
+
+            @Override
+            public boolean abandon() {
+                calls.add("abandon");
+                return true;
+            }
+        });
+
+        log.write(record(gtrid, TxState.COMMITTING));
+
+        assertThat(store.forced).extracting(r -> r.id + ":" + r.state).containsExactly(gtrid + ":COMMITTING");
+        assertThat(calls).containsExactly("abandon", "committed");
+    }
+
+    @Test
+    void aDecisionNobodyAnswersIsAHazardNotARefusalAndIsSettledOnceTheDatabaseAnswers() throws Exception {
+        LastResource.Settings bankA = LastResource.current().settings();
+        LastResource.configure(bankA, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        List<String> hazards = new ArrayList<>();
+        try (Connection holder = connect(); AutoCloseable listening = LastResource.onUnknownOutcome((p, xid, detail) -> hazards.add(p + ": " + detail))) {
+            String gtrid = TM + ".lost-" + System.nanoTime();
+            // The commit went out and its answer was lost while the database still works on it: the row is held open.
+            holder.setAutoCommit(false);
+            try (PreparedStatement insert = holder.prepareStatement(LastResource.insertSql())) {
+                insert.setString(1, gtrid);
+                insert.setString(2, TM);
+                insert.executeUpdate();
+            }
+            LastResource.current().enlisted(gtrid, failingBranch(gtrid));
+
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> log.write(record(gtrid, TxState.COMMITTING))).isInstanceOf(LogWriteException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the probe's deadline").isLessThan(Duration.ofSeconds(5));
+            assertThat(LastResource.takeUnknownOutcome()).as("the caller is told the outcome is unknown").isTrue();
+            assertThat(LastResource.takeUnknownOutcome()).isFalse();
+            assertThat(store.forced).isEmpty();
+            assertThat(group.refusalRecorded(gtrid)).as("a refusal would roll the others back").isFalse();
+            assertThat(hazards).singleElement().asString().startsWith("bank-a: ").contains(gtrid).contains(LastResource.TABLE);
+            assertThat(LastResource.current().outcomeUnknown(gtrid)).isTrue();
+
+            assertThat(LastResource.current().settle(gtrid)).as("still held").isEqualTo(LastResource.Outcome.UNKNOWN);
+            holder.commit();
+            assertThat(LastResource.current().settle(gtrid)).isEqualTo(LastResource.Outcome.COMMITTED);
+            assertThat(LastResource.current().outcomeUnknown(gtrid)).isFalse();
+            assertThat(LastResource.current().settle(gtrid)).as("no longer unknown").isNull();
+        } finally {
+            LastResource.configure(bankA);
+        }
+    }
+
+    @Test
+    void theProbeOfAnUnreachableDatabaseStopsAtItsDeadline() throws Exception {
+        LastResource.Settings bankA = LastResource.current().settings();
+        LastResource.configure(new LastResource.Settings("bank-a", "jdbc:postgresql://127.0.0.1:1/nowhere", USER, PASSWORD, TM),
+                Duration.ofSeconds(2), Duration.ofSeconds(1));
+        try {
+            long started = System.nanoTime();
+            assertThat(LastResource.current().probe(TM + ".nowhere", Duration.ofSeconds(2))).isEqualTo(LastResource.Outcome.UNKNOWN);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1_400), Duration.ofSeconds(5));
+            assertThat(LastResource.current().fence(TM + ".nowhere", TM)).isEqualTo(LastResource.Outcome.UNKNOWN);
+        } finally {
+            LastResource.configure(bankA);
+        }
+    }
+
+    @Test
+    void aFenceKeepsABranchThatHasNotRecordedItselfYetFromCommitting() throws Exception {
+        Branch b = begin();
+
+        assertThat(LastResource.current().fence(b.gtrid, TM)).isEqualTo(LastResource.Outcome.ROLLED_BACK);
+        assertThatThrownBy(() -> b.resource.prepare(b.xid)).isInstanceOfSatisfying(XAException.class,
+                e -> assertThat(e.errorCode).isEqualTo(XAException.XA_RBOTHER));
+        assertThat(workExists(b.gtrid)).isFalse();
+        assertThat(LastResource.current().committedIds(TM)).as("a fence is no decision").doesNotContain(b.gtrid);
+        assertThat(LastResource.current().fence(b.gtrid, TM)).as("fenced already").isEqualTo(LastResource.Outcome.ROLLED_BACK);
+    }
+
+    @Test
+    void aFenceWaitsOnABranchThatHoldsItsRecordAndThenFindsItCommitted() throws Exception {
+        LastResource.Settings bankA = LastResource.current().settings();
+        LastResource.configure(bankA, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        try {
+            Branch b = begin();
+            b.resource.prepare(b.xid); // the row is in the open branch
+
+            assertThat(LastResource.current().fence(b.gtrid, TM)).as("while the branch is open").isEqualTo(LastResource.Outcome.UNKNOWN);
+            log.write(record(b.gtrid, TxState.COMMITTING));
+            assertThat(LastResource.current().fence(b.gtrid, TM)).isEqualTo(LastResource.Outcome.COMMITTED);
+            assertThat(workExists(b.gtrid)).isTrue();
+        } finally {
+            LastResource.configure(bankA);
+        }
+    }
+
+    @Test
+    void fencesOlderThanADayGoWhenTheTableIsEnsured() throws Exception {
+        String old = TM + ".old-fence";
+        String young = TM + ".young-fence";
+        try (Connection c = connect(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO " + LastResource.TABLE + " (gtrid, tm_name, created_at) VALUES (?, ?, ?)")) {
+            for (String id : List.of(old, young)) {
+                insert.setString(1, id);
+                insert.setString(2, LastResource.FENCE);
+                insert.setTimestamp(3, java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofDays(id.equals(old) ? 2 : 0))));
+                insert.executeUpdate();
+            }
+        }
+
+        LastResource.current().ensureTable();
+
+        assertThat(recordRowExists(old)).isFalse();
+        assertThat(recordRowExists(young)).isTrue();
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private record Branch(XAResource resource, Xid xid, String gtrid, Connection work) {
@@ -304,6 +459,38 @@ class LastResourceIT {
         }
         resource.end(xid, XAResource.TMSUCCESS);
         return new Branch(resource, xid, gtrid, work);
+    }
+
+    /** A branch whose commit fails without an answer and whose own rollback cannot be done (its connection is gone). */
+    private static LastResource.Branch failingBranch(String gtrid) {
+        return new LastResource.Branch() {
+            @Override
+            public Xid xid() {
+                return PlainXid.of(0x41544F4D, gtrid, gtrid + ".1");
+            }
+
+            @Override
+            public void commitOnePhase() throws XAException {
+                throw new XAException(XAException.XAER_RMFAIL);
+            }
+
+            @Override
+            public void committed() {
+            }
+
+            @Override
+            public boolean abandon() {
+                return false;
+            }
+        };
+    }
+
+    private static void insertRecordRow(String gtrid) throws SQLException {
+        try (Connection c = connect(); PreparedStatement insert = c.prepareStatement(LastResource.insertSql())) {
+            insert.setString(1, gtrid);
+            insert.setString(2, TM);
+            insert.executeUpdate();
+        }
     }
 
     private static XADataSource vendor() {

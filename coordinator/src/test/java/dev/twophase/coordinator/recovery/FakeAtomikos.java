@@ -33,6 +33,41 @@ final class FakeAtomikos implements AtomikosAccess {
         refused.add(gtrid);
     }
 
+    /** What the last resource answers when a transaction of an earlier run is fenced off it; null: none runs. */
+    private LastResourceAnswer fence;
+    /** Transactions whose last-resource outcome is unknown, with what asking again answers. */
+    private final Map<String, LastResourceAnswer> unknown = new HashMap<>();
+
+    synchronized void lastResourceFences(LastResourceAnswer answer) {
+        fence = answer;
+    }
+
+    /** The last resource left this transaction's outcome unknown; asking again answers {@code next}. */
+    synchronized void lastResourceUnknown(String gtrid, LastResourceAnswer next) {
+        unknown.put(gtrid, next);
+    }
+
+    @Override
+    public synchronized LastResourceAnswer settleLastResource(String gtrid) {
+        LastResourceAnswer answer = unknown.get(gtrid);
+        if (answer == LastResourceAnswer.COMMITTED) {
+            unknown.remove(gtrid);
+            committing(gtrid);
+        } else if (answer == LastResourceAnswer.ROLLED_BACK) {
+            unknown.remove(gtrid);
+            refused.add(gtrid);
+        }
+        return answer;
+    }
+
+    @Override
+    public synchronized LastResourceAnswer fenceLastResource(String gtrid) {
+        if (fence == LastResourceAnswer.COMMITTED) {
+            committing(gtrid);
+        }
+        return fence;
+    }
+
     @Override
     public synchronized boolean decisionRefused(String gtrid) {
         return refused.contains(gtrid);

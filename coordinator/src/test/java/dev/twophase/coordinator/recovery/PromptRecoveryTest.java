@@ -92,6 +92,65 @@ class PromptRecoveryTest {
     }
 
     @Test
+    void anEarlierRunsBranchIsRolledBackOnlyOnceItsLastResourceBranchIsFencedOff() {
+        // The earlier run's node may only be paused, its branch on the last resource still open.
+        PlainXid x = earlierRun(2, 1);
+        bankB.prepared(x);
+        atomikos.register(bankB).lastResourceFences(AtomikosAccess.LastResourceAnswer.UNKNOWN);
+
+        PromptRecovery recovery = started(Set.of());
+        recovery.runPass();
+        assertThat(bankB.state(x)).as("while the last resource cannot be fenced").isEqualTo(State.PREPARED);
+        assertThat(recovery.status().pending()).isEqualTo(1);
+
+        atomikos.lastResourceFences(AtomikosAccess.LastResourceAnswer.ROLLED_BACK);
+        recovery.runPass();
+        assertThat(bankB.state(x)).isEqualTo(State.ROLLED_BACK);
+    }
+
+    @Test
+    void anEarlierRunsBranchWhoseLastResourceCommittedWhenFencedIsCommitted() {
+        PlainXid x = earlierRun(2, 1);
+        bankB.prepared(x);
+        atomikos.register(bankB).lastResourceFences(AtomikosAccess.LastResourceAnswer.COMMITTED);
+
+        PromptRecovery recovery = started(Set.of());
+        recovery.runPass();
+        recovery.runPass();
+
+        assertThat(bankB.history(x)).containsExactly(State.PREPARED, State.COMMITTED);
+    }
+
+    @Test
+    void aDecisionWhoseLastResourceOutcomeIsUnknownKeepsTheOthersPreparedUntilItsDatabaseAnswers() {
+        PlainXid y = thisRun(4_000, 1, 1);
+        PlainXid z = thisRun(4_000, 2, 1);
+        bankB.prepared(y);
+        bankB.prepared(z);
+        atomikos.register(bankB).live(XidText.gtrid(y));
+        atomikos.live(XidText.gtrid(z));
+        atomikos.lastResourceUnknown(XidText.gtrid(y), AtomikosAccess.LastResourceAnswer.UNKNOWN);
+        atomikos.lastResourceUnknown(XidText.gtrid(z), AtomikosAccess.LastResourceAnswer.UNKNOWN);
+
+        PromptRecovery recovery = started(Set.of());
+        for (int pass = 0; pass < 3; pass++) {
+            clock.advance(DEFAULT_TIMEOUT);
+            recovery.runPass();
+        }
+        assertThat(bankB.state(y)).as("not presumed aborted while the outcome is unknown").isEqualTo(State.PREPARED);
+        assertThat(bankB.state(z)).isEqualTo(State.PREPARED);
+
+        atomikos.lastResourceUnknown(XidText.gtrid(y), AtomikosAccess.LastResourceAnswer.COMMITTED);
+        atomikos.lastResourceUnknown(XidText.gtrid(z), AtomikosAccess.LastResourceAnswer.ROLLED_BACK);
+        recovery.runPass();
+        clock.advance(DEFAULT_TIMEOUT);
+        recovery.runPass();
+
+        assertThat(bankB.history(y)).containsExactly(State.PREPARED, State.COMMITTED);
+        assertThat(bankB.history(z)).containsExactly(State.PREPARED, State.ROLLED_BACK);
+    }
+
+    @Test
     void aCoordinatorThatLostItsLogToAnotherInstanceResolvesNothing() {
         PlainXid x = earlierRun(2, 1);
         bankB.prepared(x);

@@ -66,6 +66,11 @@ class TakeoverIT {
     @BeforeAll
     static void schema() throws Exception {
         PostgresLogSchema.migrate(DB);
+        // Before any branch: a branch that created it would hold the new table's lock while prepared, and the
+        // next branch's CREATE TABLE IF NOT EXISTS would wait for it forever.
+        try (Connection c = connect()) {
+            execute(c, "CREATE TABLE IF NOT EXISTS takeover_it (label text PRIMARY KEY)");
+        }
     }
 
     @BeforeEach
@@ -144,6 +149,42 @@ class TakeoverIT {
             assertThat(owner(deadTm)).contains("settled=false");
         } finally {
             back.close();
+        }
+    }
+
+    @Test
+    void aDeadOwnersBranchWithoutDecisionIsRolledBackOnlyOnceItsLastResourceBranchIsFencedOff() throws Exception {
+        // The dead owner ran bank-a as its logging last resource. For "gone" its branch there is over; for
+        // "paused" it still holds its commit record open: the owner is only paused and may yet commit it.
+        dev.twophase.coordinator.log.LastResource.configure(new dev.twophase.coordinator.log.LastResource.Settings("bank-a", URL, USER,
+                PASSWORD, survivorTm));
+        try (Connection holder = connect()) {
+            dev.twophase.coordinator.log.LastResource.current().ensureTable();
+            Xid gone = prepare(deadTm, 1, "gone");
+            Xid paused = prepare(deadTm, 2, "paused");
+            deadOwner(deadTm, 1, null);
+            holder.setAutoCommit(false);
+            execute(holder, dev.twophase.coordinator.log.LastResource.insertSql(), XidText.gtrid(paused), deadTm);
+
+            Takeover.Report first = takeover().look().stream().filter(r -> r.tmName().equals(deadTm)).findFirst().orElseThrow();
+
+            assertThat(first.rolledBack()).isEqualTo(1);
+            assertThat(first.settled()).isFalse();
+            assertThat(first.left()).anyMatch(l -> l.contains(XidText.of(paused)) && l.contains("could not be fenced"));
+            assertThat(preparedGids()).doesNotContain(gid(gone)).contains(gid(paused));
+
+            holder.commit(); // the owner resumes and its last resource commits: the transaction is decided commit
+            Takeover.Report second = takeover().look().stream().filter(r -> r.tmName().equals(deadTm)).findFirst().orElseThrow();
+
+            assertThat(second.settled()).as("left: %s", second.left()).isTrue();
+            assertThat(second.committed()).isEqualTo(1);
+            assertThat(committedRow("paused")).isTrue();
+            assertThat(committedRow("gone")).isFalse();
+        } finally {
+            dev.twophase.coordinator.log.LastResource.configure(null);
+            try (Connection c = connect()) {
+                execute(c, "DELETE FROM " + dev.twophase.coordinator.log.LastResource.TABLE + " WHERE gtrid LIKE ?", deadTm + "%");
+            }
         }
     }
 
