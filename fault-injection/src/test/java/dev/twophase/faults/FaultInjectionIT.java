@@ -574,6 +574,20 @@ class FaultInjectionIT {
                 assertThat(app.logText()).contains("gave no clear answer").doesNotContain("HEURISTIC HAZARD");
             }));
         }
+        String down = "last resource bank-a, transfer: PostgreSQL down past the probe's deadline at bank A's one-phase commit";
+        if (selected(down) && LocalServices.canRestartPostgres()) {
+            // The decision's commit and the probe get no answer: the outcome is a recorded heuristic hazard, the caller is
+            // told it is unknown, the others stay prepared, and once PostgreSQL is back recovery learns the branch was
+            // lost with its connection and rolls the others back.
+            tests.add(dynamicTest(down, () -> {
+                useLastResource(true);
+                Duration deadline = lastResourceProbeDeadline();
+                resourceFault(down, Flow.TRANSFER, "bank-a:BEFORE_COMMIT:DELAY(2s)",
+                        () -> LocalServices.stopPostgresFor(deadline.plusSeconds(6)), Outcome.ROLLED_BACK);
+                assertThat(app.logText()).contains("HEURISTIC HAZARD: the outcome of transaction")
+                        .contains("Heuristic outcome 'unknown'").contains("is known now: ROLLED_BACK");
+            }));
+        }
         boolean suiteSetting = "bank-a".equals(DemoApp.Config.suiteProperties().get("twophase.coordinator.last-resource"));
         if (!tests.isEmpty() && !suiteSetting) {
             tests.add(dynamicTest("last resource: back to every participant prepared", () -> useLastResource(false)));
@@ -601,6 +615,12 @@ class FaultInjectionIT {
         return "bank-a".equals(config.extra().get("twophase.coordinator.last-resource"));
     }
 
+    /** How long the application's last resource probes at the decision (what useLastResource sets, or its default). */
+    static Duration lastResourceProbeDeadline() {
+        String value = config.extra().getOrDefault("twophase.coordinator.last-resource-probe-deadline", "30s");
+        return Duration.ofSeconds(Long.parseLong(value.replaceAll("s$", "")));
+    }
+
     /** Restarts the application with or without bank A as the last resource, unless it runs so already. */
     static void useLastResource(boolean on) throws Exception {
         String property = "twophase.coordinator.last-resource";
@@ -612,7 +632,8 @@ class FaultInjectionIT {
         // that restart left unfinished in memory until stop() gives up after 60 s. A kill is a crash like every row's,
         // and the log holds every decision the last resource took (the switch is made with no transaction in flight).
         app.kill();
-        config = config.with(property, on ? "bank-a" : "");
+        // A short probe deadline, so that the row whose database stays down past it does not take half a minute.
+        config = config.with(property, on ? "bank-a" : "").with("twophase.coordinator.last-resource-probe-deadline", "8s");
         long t0 = System.nanoTime();
         app = config.start();
         app.awaitRecovered(t0, RECOVERY_TIMEOUT);

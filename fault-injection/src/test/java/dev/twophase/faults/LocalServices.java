@@ -38,6 +38,21 @@ final class LocalServices {
     }
 
     /**
+     * Stops the PostgreSQL cluster (fast shutdown), keeps it down for {@code down}, and starts it again: a
+     * database that does not answer for a while, as a failover or a long restart does.
+     */
+    static void stopPostgresFor(Duration down) {
+        try {
+            run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", postgresVersion(), "main", "stop", "--", "-m", "fast"));
+            sleep(down.toMillis());
+        } finally {
+            // Whatever happened above, leave the machine's PostgreSQL running.
+            run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", postgresVersion(), "main", "start"));
+        }
+        awaitJdbc(TestServers.postgres());
+    }
+
+    /**
      * Stops MariaDB (clean shutdown: prepared XA branches survive, since 10.5) and starts it again.
      * Only the server the tests use: it is found by the pid file it reports, so another mariadbd on
      * this machine (a second instance on another port) is neither waited for nor mistaken for it.

@@ -101,6 +101,10 @@ public final class LastResource {
          * without error), the probe decides.
          */
         boolean abandon();
+
+        /** The probe found the branch rolled back: its rollback must not go to the database again. */
+        default void rolledBack() {
+        }
     }
 
     /** The transaction whose decision this thread is committing, if any ({@link #deciding}). */
@@ -352,6 +356,7 @@ public final class LastResource {
                 decided.incrementAndGet();
             }
             case ROLLED_BACK -> {
+                branch.rolledBack();
                 refused(gtrid);
                 throw new LogWriteException(failure);
             }
@@ -401,8 +406,14 @@ public final class LastResource {
         Outcome outcome = probe(gtrid, Duration.ZERO);
         if (outcome != Outcome.UNKNOWN) {
             unknown.remove(gtrid);
+            Branch branch = branches.get(gtrid);
             if (outcome == Outcome.ROLLED_BACK) {
+                if (branch != null) {
+                    branch.rolledBack();
+                }
                 refused(gtrid);
+            } else if (branch != null) {
+                branch.committed();
             }
             LOG.warn("The outcome of transaction {} on the last resource {} is known now: {}", gtrid, settings.participant(), outcome);
         }

@@ -253,6 +253,9 @@ public final class BranchResolver {
             return new Verdict(Action.WAIT, "the last resource answered now that it committed; the log holds the decision");
         }
         if (atomikos.decisionRefused(gtrid)) {
+            if (live && atomikos.rollBackInMemory(gtrid)) {
+                log.info("Rolled back Atomikos's coordinator of {}, whose commit decision was refused, through its own connections", gtrid);
+            }
             return new Verdict(Action.ROLLBACK, "the log refused its commit decision (the write failed, and the log has been"
                     + " rewritten without it): its caller was told it rolled back; presumed abort");
         }
@@ -320,6 +323,28 @@ public final class BranchResolver {
      * (the caller records it).
      */
     static Finished finish(String participant, XAResource xa, Xid xid, boolean commit) {
+        Finished finished = attempt(participant, xa, xid, commit);
+        boolean throughOwner = false;
+        if (finished.answer() == Answer.ALREADY_DONE && finished.code() == XAException.XAER_NOTA) {
+            // MariaDB answers NOTA to any connection but the one that prepared the branch, while that one lives.
+            XAResource owner = dev.twophase.coordinator.xa.PreparedBranches.owner(xid);
+            if (owner != null && owner != xa) {
+                log.info("{} answered XAER_NOTA for {}; finishing it through the connection that prepared it", participant,
+                        XidText.of(xid));
+                finished = attempt(participant, owner, xid, commit);
+                throughOwner = true;
+            }
+        }
+        boolean over = finished.answer() == Answer.DONE || finished.answer() == Answer.ALREADY_DONE
+                || finished.answer() == Answer.HEURISTIC;
+        if (over || throughOwner && finished.answer() == Answer.FAILED) {
+            // Finished, or its owner cannot finish it (its connection is gone, and with it the branch's tie to it).
+            dev.twophase.coordinator.xa.PreparedBranches.finished(xid);
+        }
+        return finished;
+    }
+
+    private static Finished attempt(String participant, XAResource xa, Xid xid, boolean commit) {
         try {
             if (commit) {
                 xa.commit(xid, false);

@@ -204,6 +204,11 @@ final class LastResourceXADataSource implements XADataSource, VendorWrapper {
             }
 
             @Override
+            public void rolledBack() {
+                state = State.ROLLED_BACK;
+            }
+
+            @Override
             public boolean abandon() {
                 try {
                     // The vendor's own resource: a rollback of the open branch on this connection. Drivers refuse it

@@ -154,6 +154,28 @@ final class FakeResourceManager {
         return new FakeXAResource();
     }
 
+    /** Which resource prepared each branch, when {@link #likeMariaDb} is on. */
+    private final Map<XidText.Key, XAResource> preparedBy = new java.util.HashMap<>();
+    private boolean ownerOnly;
+
+    /**
+     * As MariaDB: while the connection that prepared a branch lives, only it can commit or roll the branch
+     * back; any other answers {@code XAER_NOTA} although {@code recover} lists the branch.
+     */
+    synchronized FakeResourceManager likeMariaDb() {
+        ownerOnly = true;
+        return this;
+    }
+
+    /** Throws XAER_NOTA when another resource than {@code caller} prepared the branch (MariaDB). */
+    private void checkOwner(Xid xid, XAResource caller) throws XAException {
+        XAResource owner = preparedBy.get(XidText.key(xid));
+        if (ownerOnly && owner != null && owner != caller) {
+            notas.incrementAndGet();
+            throw new XAException(XAException.XAER_NOTA);
+        }
+    }
+
     private State stateOf(XidText.Key key) {
         return branches.get(key);
     }
@@ -213,6 +235,7 @@ final class FakeResourceManager {
                     return XA_RDONLY;
                 }
                 set(xid, State.PREPARED);
+                preparedBy.put(XidText.key(xid), this);
                 if (rollBackEachBranchBehindTheCoordinatorsBackAfterPrepare) {
                     set(xid, State.ROLLED_BACK);
                 }
@@ -234,6 +257,7 @@ final class FakeResourceManager {
                     notas.incrementAndGet();
                     throw new XAException(XAException.XAER_NOTA);
                 }
+                checkOwner(xid, this);
                 set(xid, State.COMMITTED);
             }
             after(Op.COMMIT);
@@ -252,6 +276,7 @@ final class FakeResourceManager {
                     notas.incrementAndGet();
                     throw new XAException(XAException.XAER_NOTA);
                 }
+                checkOwner(xid, this);
                 set(xid, State.ROLLED_BACK);
             }
             after(Op.ROLLBACK);
