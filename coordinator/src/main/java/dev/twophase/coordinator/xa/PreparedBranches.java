@@ -1,7 +1,8 @@
 package dev.twophase.coordinator.xa;
 
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -15,22 +16,23 @@ import javax.transaction.xa.Xid;
  * commit decision could not be logged, and it may sit there for minutes. Recovery then finishes the
  * branch through its owner ({@code BranchResolver.finish}).
  *
- * <p>Bounded: the oldest entries go first; an entry only saves time, never decides an outcome.
+ * <p>Bounded (some entries are dropped beyond it); an entry only saves time, never decides an outcome.
  */
 public final class PreparedBranches {
 
     private static final int CAPACITY = 10_000;
 
-    private static final Map<XidText.Key, XAResource> OWNERS = new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<XidText.Key, XAResource> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    /** Concurrent, since every prepare and commit of every participant passes here. */
+    private static final Map<XidText.Key, XAResource> OWNERS = new ConcurrentHashMap<>();
 
     private PreparedBranches() {
+    }
+
+    /**
+     * Marks an XAResource whose prepared branches stay tied to its connection, as MySQL's and MariaDB's
+     * connectors' are (recognised by their class names without it).
+     */
+    public interface ConnectionBound {
     }
 
     /** The XAResource (the whole chain) of the connection that prepared this branch, or null. */
@@ -38,9 +40,7 @@ public final class PreparedBranches {
         if (xid == null) {
             return null;
         }
-        synchronized (OWNERS) {
-            return OWNERS.get(XidText.key(xid));
-        }
+        return OWNERS.get(XidText.key(xid));
     }
 
     /** The branch is finished, or its owner can no longer finish it. */
@@ -48,17 +48,21 @@ public final class PreparedBranches {
         if (xid == null) {
             return;
         }
-        synchronized (OWNERS) {
-            OWNERS.remove(XidText.key(xid));
-        }
+        OWNERS.remove(XidText.key(xid));
     }
 
     static void prepared(Xid xid, XAResource owner) {
         if (xid == null) {
             return;
         }
-        synchronized (OWNERS) {
-            OWNERS.put(XidText.key(xid), owner);
+        OWNERS.put(XidText.key(xid), owner);
+        if (OWNERS.size() > CAPACITY) {
+            // Branches finished where nobody told us (another process, an operator): drop some, any.
+            Iterator<XidText.Key> keys = OWNERS.keySet().iterator();
+            for (int i = 0; i < CAPACITY / 10 && keys.hasNext(); i++) {
+                keys.next();
+                keys.remove();
+            }
         }
     }
 
@@ -67,9 +71,18 @@ public final class PreparedBranches {
 
         /** The chain's outermost resource, set once the chain is built: what recovery calls. */
         private volatile XAResource outermost = this;
+        /**
+         * Only MySQL's and MariaDB's connectors: their branches can be tied to a connection, and an XA command
+         * for another branch on a busy connection is refused without harm. PostgreSQL's prepared branches belong
+         * to no connection, and its driver would end the connection's current transaction to run one.
+         */
+        private final boolean records;
 
         Recorder(XAResource vendor) {
             super(vendor);
+            XAResource own = DelegatingXAResource.unwrap(vendor);
+            String type = own.getClass().getName();
+            this.records = own instanceof ConnectionBound || type.startsWith("com.mysql.") || type.startsWith("org.mariadb.");
         }
 
         void chained(XAResource outermost) {
@@ -79,7 +92,7 @@ public final class PreparedBranches {
         @Override
         public int prepare(Xid xid) throws XAException {
             int vote = super.prepare(xid);
-            if (vote == XA_OK) {
+            if (vote == XA_OK && records) {
                 prepared(xid, outermost);
             }
             return vote;
@@ -88,13 +101,17 @@ public final class PreparedBranches {
         @Override
         public void commit(Xid xid, boolean onePhase) throws XAException {
             super.commit(xid, onePhase);
-            finished(xid);
+            if (records) {
+                finished(xid);
+            }
         }
 
         @Override
         public void rollback(Xid xid) throws XAException {
             super.rollback(xid);
-            finished(xid);
+            if (records) {
+                finished(xid);
+            }
         }
     }
 }

@@ -49,6 +49,16 @@ class BranchOwnerTest {
         assertThat(bankB.state(x)).as("what the fake does, as MariaDB").isEqualTo(State.PREPARED);
     }
 
+    @Test
+    void aBranchOfAResourceNotTiedToItsConnectionIsNotRecorded() throws Exception {
+        // As PostgreSQL's: its driver would end the connection's current transaction to finish another branch.
+        FakeResourceManager postgres = new FakeResourceManager("bank-a");
+        PlainXid x = PlainXid.of(0x41544F4D, "owner-test.3", "owner-test.3.a");
+        prepareThrough(chain.decorate("bank-a", postgres.xaResource()), x);
+
+        assertThat(PreparedBranches.owner(x)).isNull();
+    }
+
     private static void prepareThrough(XAResource resource, PlainXid x) throws Exception {
         resource.start(x, XAResource.TMNOFLAGS);
         resource.end(x, XAResource.TMSUCCESS);

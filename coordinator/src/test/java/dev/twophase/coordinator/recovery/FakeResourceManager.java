@@ -151,7 +151,16 @@ final class FakeResourceManager {
     }
 
     XAResource xaResource() {
+        synchronized (this) {
+            if (ownerOnly) {
+                return new ConnectionBoundXAResource();
+            }
+        }
         return new FakeXAResource();
+    }
+
+    /** What a MariaDB connection's XAResource is to the XA chain: its prepared branches stay with it. */
+    private final class ConnectionBoundXAResource extends FakeXAResource implements dev.twophase.coordinator.xa.PreparedBranches.ConnectionBound {
     }
 
     /** Which resource prepared each branch, when {@link #likeMariaDb} is on. */
@@ -207,7 +216,7 @@ final class FakeResourceManager {
         }
     }
 
-    private final class FakeXAResource implements XAResource {
+    private class FakeXAResource implements XAResource {
 
         @Override
         public void start(Xid xid, int flags) throws XAException {
