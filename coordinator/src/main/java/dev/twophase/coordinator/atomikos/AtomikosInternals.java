@@ -21,8 +21,8 @@ import dev.twophase.coordinator.TwophaseStartupException;
  * <ol>
  * <li>{@code TransactionServiceImp.single_threaded_2pc_} (private field) — {@link ParallelPhases};</li>
  * <li>{@code XATransactionalResource.refreshXAResource()} (private method) — {@link RecoveryConnections};</li>
- * <li>{@code CoordinatorImp.getCoordinatorId()}, {@code getParticipants()}, {@code getState()}, {@code rollback()}
- *     (implementation class) — {@link LiveCoordinators};</li>
+ * <li>{@code CoordinatorImp.getCoordinatorId()}, {@code getParticipants()} (implementation class) —
+ *     {@link LiveCoordinators};</li>
  * <li>the default file log assembly {@code InMemoryRepository}, {@code FileSystemRepository},
  *     {@code CachedRepository}, {@code OltpLogImp}, {@code RecoveryLogImp} ({@code com.atomikos.recovery.fs},
  *     as {@code AssemblerImp.createRepository} builds it) — {@link FileLogAssembly}, for
@@ -63,8 +63,6 @@ public final class AtomikosInternals {
         check(problems, "com.atomikos.icatch.imp.CoordinatorImp", type -> {
             method(type, "getCoordinatorId");
             method(type, "getParticipants");
-            method(type, "getState");
-            method(type, "rollback");
         });
         for (String name : JmsRecovery.CLASSES) {
             // Only where a JMS participant is on the class path.

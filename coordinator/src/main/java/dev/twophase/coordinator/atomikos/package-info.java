@@ -8,9 +8,8 @@
  *     {@link dev.twophase.coordinator.atomikos.ParallelPhases} for {@code twophase.coordinator.parallel-phases};</li>
  * <li>the private method {@code XATransactionalResource.refreshXAResource()}, called by
  *     {@link dev.twophase.coordinator.atomikos.RecoveryConnections} to renew a dead recovery connection;</li>
- * <li>the implementation class {@code CoordinatorImp} ({@code getCoordinatorId}, {@code getParticipants}, {@code getState},
- *     {@code rollback}), used by {@link dev.twophase.coordinator.atomikos.LiveCoordinators} to tell one-phase transactions
- *     and to roll back the in-doubt coordinator of a refused commit decision through its own connections;</li>
+ * <li>the implementation class {@code CoordinatorImp} ({@code getCoordinatorId}, {@code getParticipants}),
+ *     read by {@link dev.twophase.coordinator.atomikos.LiveCoordinators} to tell one-phase transactions;</li>
  * <li>the file log classes of {@code com.atomikos.recovery.fs}, assembled as Atomikos's own assembler does by
  *     {@link dev.twophase.coordinator.atomikos.FileLogAssembly} ({@code log-store=atomikos});</li>
  * <li>the log files' rotation and lock, {@code com.atomikos.util.VersionedFile} and

@@ -47,15 +47,6 @@ public interface AtomikosAccess {
         return false;
     }
 
-    /**
-     * For a transaction whose commit decision was refused: rolls back Atomikos's own coordinator of it if
-     * it still holds it in doubt, through the participants' own connections (MariaDB lets only the
-     * connection that prepared a branch finish it while that connection lives). Whether it held one.
-     */
-    default boolean rollBackInMemory(String gtrid) {
-        return false;
-    }
-
     /** What the logging last resource answers about a transaction ({@code dev.twophase.coordinator.log.LastResource}). */
     enum LastResourceAnswer {
         /** Its branch there committed: the log now holds the commit decision. */

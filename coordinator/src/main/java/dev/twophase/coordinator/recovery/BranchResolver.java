@@ -253,9 +253,6 @@ public final class BranchResolver {
             return new Verdict(Action.WAIT, "the last resource answered now that it committed; the log holds the decision");
         }
         if (atomikos.decisionRefused(gtrid)) {
-            if (live && atomikos.rollBackInMemory(gtrid)) {
-                log.info("Rolled back Atomikos's coordinator of {}, whose commit decision was refused, through its own connections", gtrid);
-            }
             return new Verdict(Action.ROLLBACK, "the log refused its commit decision (the write failed, and the log has been"
                     + " rewritten without it): its caller was told it rolled back; presumed abort");
         }

@@ -116,11 +116,6 @@ final class LiveAtomikos implements AtomikosAccess {
     }
 
     @Override
-    public boolean rollBackInMemory(String gtrid) {
-        return dev.twophase.coordinator.atomikos.LiveCoordinators.rollBackInDoubtRoot(gtrid);
-    }
-
-    @Override
     public LastResourceAnswer settleLastResource(String gtrid) {
         return answer(dev.twophase.coordinator.log.OnePhaseAwareLog.currentSettleLastResource(gtrid));
     }

@@ -47,15 +47,6 @@ final class FakeAtomikos implements AtomikosAccess {
         unknown.put(gtrid, next);
     }
 
-    /** Transactions whose in-doubt coordinator recovery asked Atomikos to roll back. */
-    final List<String> rolledBackInMemory = new ArrayList<>();
-
-    @Override
-    public synchronized boolean rollBackInMemory(String gtrid) {
-        rolledBackInMemory.add(gtrid);
-        return live.remove(gtrid);
-    }
-
     @Override
     public synchronized LastResourceAnswer settleLastResource(String gtrid) {
         LastResourceAnswer answer = unknown.get(gtrid);
