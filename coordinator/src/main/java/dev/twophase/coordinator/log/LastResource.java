@@ -389,40 +389,27 @@ public final class LastResource {
         return unknown.containsKey(gtrid);
     }
 
-    /** The decisions whose outcome is unknown now, with when that was found. */
-    public Map<String, java.time.Instant> unknownOutcomes() {
-        return Map.copyOf(unknown);
-    }
-
     /**
-     * Asks the table once more for a decision whose outcome is unknown ({@link #outcomeUnknown}); recovery
-     * calls it on each pass. COMMITTED or ROLLED_BACK are final and the transaction leaves the unknown ones;
-     * the caller makes the log say so. {@code null} when the outcome of {@code gtrid} was not unknown.
+     * Asks the table once more about a decision whose outcome is unknown ({@link #outcomeUnknown}), in one
+     * attempt; recovery calls it on each pass and, once the log has recorded a final answer, {@link #settled}.
      */
-    Outcome settle(String gtrid) {
-        if (!unknown.containsKey(gtrid)) {
-            return null;
-        }
-        Outcome outcome = probe(gtrid, Duration.ZERO);
-        if (outcome != Outcome.UNKNOWN) {
-            unknown.remove(gtrid);
-            Branch branch = branches.get(gtrid);
-            if (outcome == Outcome.ROLLED_BACK) {
-                if (branch != null) {
-                    branch.rolledBack();
-                }
-                refused(gtrid);
-            } else if (branch != null) {
-                branch.committed();
-            }
-            LOG.warn("The outcome of transaction {} on the last resource {} is known now: {}", gtrid, settings.participant(), outcome);
-        }
-        return outcome;
+    Outcome ask(String gtrid) {
+        return probe(gtrid, Duration.ZERO);
     }
 
-    /** The log could not record what {@link #settle} found: asked again at the next pass. */
-    void stillUnknown(String gtrid) {
-        unknown.putIfAbsent(gtrid, java.time.Instant.now());
+    /** The log has recorded the final outcome {@link #ask} found: the transaction leaves the unknown ones. */
+    void settled(String gtrid, Outcome outcome) {
+        unknown.remove(gtrid);
+        Branch branch = branches.get(gtrid);
+        if (outcome == Outcome.ROLLED_BACK) {
+            if (branch != null) {
+                branch.rolledBack();
+            }
+            refused(gtrid);
+        } else if (branch != null) {
+            branch.committed();
+        }
+        LOG.warn("The outcome of transaction {} on the last resource {} is known now: {}", gtrid, settings.participant(), outcome);
     }
 
     /**
@@ -436,18 +423,9 @@ public final class LastResource {
         for (int attempt = 1; !closed; attempt++) {
             try (Connection c = connectWithTimeouts(settings, probeTimeout)) {
                 c.setAutoCommit(false);
-                try (PreparedStatement insert = c.prepareStatement(insertSql())) {
-                    insert.setQueryTimeout((int) Math.max(1, probeTimeout.toSeconds()));
-                    insert.setString(1, gtrid);
-                    insert.setString(2, settings.tmName());
-                    insert.executeUpdate();
+                try {
                     // The key was free: the branch rolled back, and this insert's lock kept it from committing since.
-                    return Outcome.ROLLED_BACK;
-                } catch (SQLException e) {
-                    if (duplicateKey(e)) {
-                        return Outcome.COMMITTED;
-                    }
-                    throw e;
+                    return insertRow(c, gtrid, settings.tmName()) ? Outcome.ROLLED_BACK : Outcome.COMMITTED;
                 } finally {
                     rollbackQuietly(c);
                 }
@@ -475,17 +453,9 @@ public final class LastResource {
     public Outcome fence(String gtrid, String tmName) {
         try (Connection c = connectWithTimeouts(settings, probeTimeout)) {
             c.setAutoCommit(true);
-            try (PreparedStatement insert = c.prepareStatement(insertSql())) {
-                insert.setQueryTimeout((int) Math.max(1, probeTimeout.toSeconds()));
-                insert.setString(1, gtrid);
-                insert.setString(2, FENCE);
-                insert.executeUpdate();
+            if (insertRow(c, gtrid, FENCE)) {
                 LOG.info("Fenced transaction {} off the last resource {} before presuming abort", gtrid, settings.participant());
                 return Outcome.ROLLED_BACK;
-            } catch (SQLException e) {
-                if (!duplicateKey(e)) {
-                    throw e;
-                }
             }
             try (PreparedStatement select = c.prepareStatement("SELECT tm_name FROM " + TABLE + " WHERE gtrid = ?")) {
                 select.setString(1, gtrid);
@@ -505,8 +475,24 @@ public final class LastResource {
         }
     }
 
-    private static boolean duplicateKey(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    /**
+     * Inserts the row {@code (gtrid, tmName)}, waiting at most one attempt's timeout on a branch that holds it.
+     *
+     * @return true when inserted, false when the key is taken (a unique-key violation)
+     */
+    private boolean insertRow(Connection c, String gtrid, String tmName) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(insertSql())) {
+            insert.setQueryTimeout((int) Math.max(1, probeTimeout.toSeconds()));
+            insert.setString(1, gtrid);
+            insert.setString(2, tmName);
+            insert.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** The transaction is over on every participant: its row may go. */

@@ -176,20 +176,23 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
     public static LastResource.Outcome currentSettleLastResource(String coordinatorId) {
         LastResource lastResource = LastResource.current();
         GroupCommitLog group = runningGroup();
-        if (lastResource == null || group == null || !lastResource.outcomeUnknown(coordinatorId)) {
+        return lastResource == null || group == null ? null : settle(group, lastResource, coordinatorId);
+    }
+
+    /** {@link #currentSettleLastResource} on this log and last resource. */
+    static LastResource.Outcome settle(GroupCommitLog group, LastResource lastResource, String coordinatorId) {
+        if (!lastResource.outcomeUnknown(coordinatorId)) {
             return null;
         }
-        LastResource.Outcome outcome = lastResource.settle(coordinatorId);
-        try {
-            if (outcome == LastResource.Outcome.COMMITTED) {
-                group.adoptDecisions(List.of(coordinatorId));
-            } else if (outcome == LastResource.Outcome.ROLLED_BACK) {
-                group.refuse(coordinatorId);
-            }
-        } catch (LogWriteException e) {
-            // The row is the decision all the same: a restart adopts it. Until then, ask again next pass.
-            lastResource.stillUnknown(coordinatorId);
+        LastResource.Outcome outcome = lastResource.ask(coordinatorId);
+        if (outcome == LastResource.Outcome.COMMITTED && !adopt(group, lastResource, coordinatorId)) {
             return LastResource.Outcome.UNKNOWN;
+        }
+        if (outcome == LastResource.Outcome.ROLLED_BACK) {
+            group.refuse(coordinatorId);
+        }
+        if (outcome != LastResource.Outcome.UNKNOWN) {
+            lastResource.settled(coordinatorId, outcome);
         }
         return outcome;
     }
@@ -205,19 +208,26 @@ public final class OnePhaseAwareLog implements OltpLog, RecoveryLog {
             return null;
         }
         LastResource.Outcome outcome = lastResource.fence(coordinatorId, lastResource.tmName());
-        if (outcome == LastResource.Outcome.COMMITTED) {
-            try {
-                GroupCommitLog group = runningGroup();
-                if (group == null) {
-                    return LastResource.Outcome.UNKNOWN;
-                }
-                group.adoptDecisions(List.of(coordinatorId));
-                lastResource.adopted(List.of(coordinatorId));
-            } catch (LogWriteException e) {
-                return LastResource.Outcome.UNKNOWN;
-            }
+        GroupCommitLog group = runningGroup();
+        if (outcome == LastResource.Outcome.COMMITTED && (group == null || !adopt(group, lastResource, coordinatorId))) {
+            return LastResource.Outcome.UNKNOWN;
         }
         return outcome;
+    }
+
+    /**
+     * A commit decision found in the last resource's table becomes a COMMITTING record, its row deleted once
+     * the transaction is over. False when the record could not be written: the row is the decision all the
+     * same (a restart adopts it), and recovery asks again at its next pass.
+     */
+    private static boolean adopt(GroupCommitLog group, LastResource lastResource, String coordinatorId) {
+        try {
+            group.adoptDecisions(List.of(coordinatorId));
+        } catch (LogWriteException e) {
+            return false;
+        }
+        lastResource.adopted(List.of(coordinatorId));
+        return true;
     }
 
     /** Whether this is the record of a live root transaction that commits in one phase. */

@@ -355,11 +355,15 @@ class LastResourceIT {
             assertThat(hazards).singleElement().asString().startsWith("bank-a: ").contains(gtrid).contains(LastResource.TABLE);
             assertThat(LastResource.current().outcomeUnknown(gtrid)).isTrue();
 
-            assertThat(LastResource.current().settle(gtrid)).as("still held").isEqualTo(LastResource.Outcome.UNKNOWN);
+            assertThat(OnePhaseAwareLog.settle(group, LastResource.current(), gtrid)).as("still held").isEqualTo(LastResource.Outcome.UNKNOWN);
+            assertThat(group.get(gtrid)).isNull();
             holder.commit();
-            assertThat(LastResource.current().settle(gtrid)).isEqualTo(LastResource.Outcome.COMMITTED);
+            assertThat(OnePhaseAwareLog.settle(group, LastResource.current(), gtrid)).isEqualTo(LastResource.Outcome.COMMITTED);
+            assertThat(group.get(gtrid)).as("the decision, now in the log for recovery").isNotNull()
+                    .extracting(r -> r.state).isEqualTo(TxState.COMMITTING);
+            assertThat(store.forced).extracting(r -> r.id + ":" + r.state).containsExactly(gtrid + ":COMMITTING");
             assertThat(LastResource.current().outcomeUnknown(gtrid)).isFalse();
-            assertThat(LastResource.current().settle(gtrid)).as("no longer unknown").isNull();
+            assertThat(OnePhaseAwareLog.settle(group, LastResource.current(), gtrid)).as("no longer unknown").isNull();
         } finally {
             LastResource.configure(bankA);
         }
