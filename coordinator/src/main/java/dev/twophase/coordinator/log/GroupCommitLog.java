@@ -79,9 +79,10 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
 
     /**
      * COMMITTING records being appended whose decision is already durable elsewhere ({@link #appendDecided}):
-     * a failed append keeps them in memory instead of refusing them. Guarded by {@link #lock}.
+     * a failed append keeps them in memory instead of refusing them. Concurrent, so that the commit path takes
+     * no extra turn on {@link #lock}.
      */
-    private final Set<String> decidedElsewhere = new HashSet<>();
+    private final Set<String> decidedElsewhere = ConcurrentHashMap.newKeySet();
 
     /** One writer's records and, once a leader has written them, the result. */
     private static final class Write {
@@ -159,18 +160,14 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
     void appendDecided(PendingTransactionRecord record) {
         // Marked before the append: the leader that sees the append fail must never count it as a refused
         // decision, not even for a moment (a recovery pass then would roll the other branches back).
-        synchronized (lock) {
-            decidedElsewhere.add(record.id);
-        }
+        decidedElsewhere.add(record.id);
         try {
             append(List.of(record));
         } catch (LogWriteException e) {
             LOG.error("The COMMITTING record of {} could not be written; its decision is durable in the last resource's table,"
                     + " this log keeps it in memory and writes it at its next checkpoint", record.id);
         } finally {
-            synchronized (lock) {
-                decidedElsewhere.remove(record.id);
-            }
+            decidedElsewhere.remove(record.id);
         }
     }
 
@@ -389,12 +386,8 @@ public final class GroupCommitLog implements OltpLog, RecoveryLog {
             if (failure != null) {
                 failedForces.incrementAndGet();
                 checkpointDue = true;
-                Set<String> durableElsewhere;
-                synchronized (lock) {
-                    durableElsewhere = new HashSet<>(decidedElsewhere);
-                }
                 for (PendingTransactionRecord r : all) {
-                    if (r.state == TxState.COMMITTING && durableElsewhere.contains(r.id)) {
+                    if (r.state == TxState.COMMITTING && decidedElsewhere.contains(r.id)) {
                         // Decided all the same (the last resource committed): kept, and written by the checkpoint below.
                         apply(r);
                     } else if (r.state == TxState.COMMITTING) {

@@ -101,7 +101,7 @@ public final class PreparedBranches {
         @Override
         public void commit(Xid xid, boolean onePhase) throws XAException {
             super.commit(xid, onePhase);
-            if (records) {
+            if (records && !onePhase) {
                 finished(xid);
             }
         }
