@@ -250,7 +250,8 @@ public final class BranchResolver {
                     + " yet; the outcome is decided by its database, recovery asks again");
         }
         if (unknownBefore == AtomikosAccess.LastResourceAnswer.COMMITTED) {
-            return new Verdict(Action.WAIT, "the last resource answered now that it committed; the log holds the decision");
+            // The log holds the decision now (and no longer an unknown outcome): decide again from it.
+            return decide(participant, xid, now, since);
         }
         if (atomikos.decisionRefused(gtrid)) {
             return new Verdict(Action.ROLLBACK, "the log refused its commit decision (the write failed, and the log has been"
@@ -260,7 +261,7 @@ public final class BranchResolver {
             return new Verdict(Action.WAIT, "its transaction is still active in this process");
         }
         return switch (age) {
-            case PREVIOUS -> presumeAbortForEarlierRun(gtrid);
+            case PREVIOUS -> presumeAbortForEarlierRun(participant, xid, now, since);
             case CURRENT -> decideWithoutRecordInThisRun(gtrid, now);
             case UNKNOWN -> new Verdict(Action.WAIT, "its id is not in Atomikos's format; Atomikos recovery resolves it");
         };
@@ -271,14 +272,15 @@ public final class BranchResolver {
      * longer commit the transaction. A node of that earlier run that is still alive, paused past its lease,
      * could otherwise commit its branch there after this rollback.
      */
-    private Verdict presumeAbortForEarlierRun(String gtrid) {
-        AtomikosAccess.LastResourceAnswer fenced = atomikos.fenceLastResource(gtrid);
+    private Verdict presumeAbortForEarlierRun(String participant, Xid xid, Instant now, Instant since) {
+        AtomikosAccess.LastResourceAnswer fenced = atomikos.fenceLastResource(XidText.gtrid(xid));
         if (fenced == AtomikosAccess.LastResourceAnswer.UNKNOWN) {
             return new Verdict(Action.WAIT, "no commit decision of an earlier run in the log, but the last resource cannot be"
                     + " fenced yet (unreachable, or its branch there is still open)");
         }
         if (fenced == AtomikosAccess.LastResourceAnswer.COMMITTED) {
-            return new Verdict(Action.WAIT, "the last resource committed it after the log was read; the log holds the decision now");
+            // It committed there after the log was read: the log holds the decision now, decide again from it.
+            return decide(participant, xid, now, since);
         }
         return new Verdict(Action.ROLLBACK, "no commit decision of an earlier run in the log: presumed abort");
     }

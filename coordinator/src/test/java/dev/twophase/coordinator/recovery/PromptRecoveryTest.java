@@ -116,7 +116,6 @@ class PromptRecoveryTest {
 
         PromptRecovery recovery = started(Set.of());
         recovery.runPass();
-        recovery.runPass();
 
         assertThat(bankB.history(x)).containsExactly(State.PREPARED, State.COMMITTED);
     }
