@@ -294,39 +294,14 @@ class LastResourceIT {
     void aCommitThatHappenedIsFoundEvenWhenTheDriverSaysItsBranchRolledBack() throws Exception {
         // H2 answers a rollback of a branch that has committed without error: the probe, not the driver, decides.
         String gtrid = TM + ".h2-" + System.nanoTime();
-        List<String> calls = new ArrayList<>();
-        LastResource.current().enlisted(gtrid, new LastResource.Branch() {
-            @Override
-            public Xid xid() {
-                return PlainXid.of(0x41544F4D, gtrid, gtrid + ".1");
-            }
-
-            @Override
-            public void commitOnePhase() throws XAException {
-                try {
-                    insertRecordRow(gtrid); // the database committed...
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-                throw new XAException(XAException.XAER_RMFAIL); // ...and the answer was lost
-            }
-
-            @Override
-            public void committed() {
-                calls.add("committed");
-            }
-
-            @Override
-            public boolean abandon() {
-                calls.add("abandon");
-                return true;
-            }
-        });
+        // H2: the database committed and the answer was lost; its rollback on the connection then "succeeds".
+        StubBranch branch = new StubBranch(gtrid, () -> insertRecordRow(gtrid), true);
+        LastResource.current().enlisted(gtrid, branch);
 
         log.write(record(gtrid, TxState.COMMITTING));
 
         assertThat(store.forced).extracting(r -> r.id + ":" + r.state).containsExactly(gtrid + ":COMMITTING");
-        assertThat(calls).containsExactly("abandon", "committed");
+        assertThat(branch.calls).containsExactly("commitOnePhase", "abandon", "committed");
     }
 
     @Test
@@ -343,7 +318,7 @@ class LastResourceIT {
                 insert.setString(2, TM);
                 insert.executeUpdate();
             }
-            LastResource.current().enlisted(gtrid, failingBranch(gtrid));
+            LastResource.current().enlisted(gtrid, StubBranch.lostConnection(gtrid));
 
             long started = System.nanoTime();
             assertThatThrownBy(() -> log.write(record(gtrid, TxState.COMMITTING))).isInstanceOf(LogWriteException.class);
@@ -463,30 +438,6 @@ class LastResourceIT {
         }
         resource.end(xid, XAResource.TMSUCCESS);
         return new Branch(resource, xid, gtrid, work);
-    }
-
-    /** A branch whose commit fails without an answer and whose own rollback cannot be done (its connection is gone). */
-    private static LastResource.Branch failingBranch(String gtrid) {
-        return new LastResource.Branch() {
-            @Override
-            public Xid xid() {
-                return PlainXid.of(0x41544F4D, gtrid, gtrid + ".1");
-            }
-
-            @Override
-            public void commitOnePhase() throws XAException {
-                throw new XAException(XAException.XAER_RMFAIL);
-            }
-
-            @Override
-            public void committed() {
-            }
-
-            @Override
-            public boolean abandon() {
-                return false;
-            }
-        };
     }
 
     private static void insertRecordRow(String gtrid) throws SQLException {

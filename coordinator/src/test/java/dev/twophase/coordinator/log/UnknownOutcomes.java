@@ -2,11 +2,6 @@ package dev.twophase.coordinator.log;
 
 import java.time.Duration;
 
-import javax.transaction.xa.XAException;
-import javax.transaction.xa.Xid;
-
-import dev.twophase.coordinator.xa.PlainXid;
-
 /**
  * For tests of other packages: a last resource's decision whose outcome becomes unknown on the calling
  * thread, for real: its commit fails without an answer and the probe finds its database unreachable.
@@ -23,26 +18,7 @@ public final class UnknownOutcomes {
         LastResource.configure(new LastResource.Settings("bank-a", "jdbc:postgresql://127.0.0.1:1/nowhere", "nobody", "", "tm"),
                 Duration.ofSeconds(1), Duration.ofSeconds(1));
         try {
-            LastResource.current().enlisted(gtrid, new LastResource.Branch() {
-                @Override
-                public Xid xid() {
-                    return PlainXid.of(0x41544F4D, gtrid, gtrid + ".1");
-                }
-
-                @Override
-                public void commitOnePhase() throws XAException {
-                    throw new XAException(XAException.XAER_RMFAIL);
-                }
-
-                @Override
-                public void committed() {
-                }
-
-                @Override
-                public boolean abandon() {
-                    return false;
-                }
-            });
+            LastResource.current().enlisted(gtrid, StubBranch.lostConnection(gtrid));
             LastResource.current().decide(gtrid, () -> true);
             throw new AssertionError("the decision did not fail");
         } catch (LastResource.OutcomeUnknown expected) {
