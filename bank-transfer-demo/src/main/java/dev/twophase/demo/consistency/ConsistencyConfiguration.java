@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.twophase.demo.tx.LocalPools;
 import dev.twophase.participants.JdbcParticipantSettings;
 import dev.twophase.participants.JdbcParticipants;
 import dev.twophase.participants.autoconfigure.ParticipantsProperties;
@@ -63,18 +64,11 @@ class ConsistencyConfiguration {
 
     private static HikariDataSource pool(JdbcParticipantSettings db) {
         JdbcParticipants.technologyFor(db); // refuses a URL no participant technology takes, naming the property
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("consistency-" + db.name());
-        config.setJdbcUrl(db.url());
-        config.setUsername(db.username());
-        config.setPassword(db.password());
-        config.setMaximumPoolSize(2);
+        // A database that is down fails the check after 2 s; a check then reports it.
+        HikariConfig config = LocalPools.config("consistency-" + db.name(), db.url(), db.username(), db.password(), 2,
+                java.time.Duration.ofSeconds(2));
         config.setMinimumIdle(0);
         config.setIdleTimeout(30_000);
-        // A database that is down fails the check after 2 s, not Hikari's default 30 s.
-        config.setConnectionTimeout(2_000);
-        // Start even when the database is down, as the participants do: a check then reports it.
-        config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);
     }
 

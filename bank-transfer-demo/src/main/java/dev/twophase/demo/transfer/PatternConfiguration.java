@@ -28,6 +28,7 @@ import dev.twophase.demo.patterns.PatternFaults;
 import dev.twophase.demo.patterns.PatternMode;
 import dev.twophase.demo.patterns.PatternProperties;
 import dev.twophase.demo.patterns.StepRecorder;
+import dev.twophase.demo.tx.LocalPools;
 import dev.twophase.participants.autoconfigure.ParticipantsProperties;
 
 /**
@@ -125,17 +126,10 @@ class PatternConfiguration {
             throw new InvalidConfigurationPropertyValueException("twophase.participants.jdbc." + name + ".url", null,
                     "the demo needs the database participant '" + name + "'; set its url, username and password");
         }
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("patterns-" + name);
-        config.setJdbcUrl(db.url());
-        config.setUsername(db.username());
-        config.setPassword(db.password());
-        config.setMaximumPoolSize(settings.poolSize());
+        // A request fails after 5 s without a connection.
+        HikariConfig config = LocalPools.config("patterns-" + name, db.url(), db.username(), db.password(), settings.poolSize(),
+                java.time.Duration.ofSeconds(5));
         config.setMinimumIdle(1);
-        // Fail a request after 5 s without a connection, not Hikari's default 30 s.
-        config.setConnectionTimeout(5000);
-        // Start even when the database is down, as the XA participants do: the first use fails instead.
-        config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);
     }
 }
