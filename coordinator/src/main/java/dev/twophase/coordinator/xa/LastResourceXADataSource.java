@@ -289,7 +289,6 @@ final class LastResourceXADataSource implements XADataSource, VendorWrapper {
 
         /** The commit record could not be inserted: the branch rolls back and votes no. */
         private void voteNo(Branch branch, Exception cause) throws XAException {
-            branches.remove(XidText.key(branch.xid));
             try {
                 branch.endNow(TMFAIL);
             } catch (XAException ignored) {
@@ -300,6 +299,9 @@ final class LastResourceXADataSource implements XADataSource, VendorWrapper {
             } catch (XAException ignored) {
                 // The database rolls an unprepared branch back with its connection anyway.
             }
+            // Rolled back for certain: Atomikos's rollback that follows must not reach a connection that may be dead
+            // (a database going down), whose failure it would report as a heuristic hazard of a transaction that is not.
+            branch.state = State.ROLLED_BACK;
             LOG.warn("The last resource {} could not record transaction {}; it votes no: {}", participant, branch.gtrid, cause.toString());
             XAException e = new XAException("the last resource " + participant + " could not record the transaction: " + cause.getMessage());
             e.errorCode = XAException.XA_RBOTHER;
