@@ -585,7 +585,9 @@ class FaultInjectionIT {
                 resourceFault(down, Flow.TRANSFER, "bank-a:BEFORE_COMMIT:DELAY(2s)",
                         () -> LocalServices.stopPostgresFor(deadline.plusSeconds(6)), Outcome.ROLLED_BACK);
                 assertThat(app.logText()).contains("HEURISTIC HAZARD: the outcome of transaction")
-                        .contains("Heuristic outcome 'unknown'").contains("is known now: ROLLED_BACK");
+                        .containsPattern("HEURISTIC OUTCOME participant=bank-a xid=\\S+ expected=COMMIT observed=HAZARD")
+                        .contains("Heuristic outcome 'unknown'").contains("is known now: ROLLED_BACK")
+                        .doesNotContain("Heuristic outcome 'mixed'");
             }));
         }
         boolean suiteSetting = "bank-a".equals(DemoApp.Config.suiteProperties().get("twophase.coordinator.last-resource"));
