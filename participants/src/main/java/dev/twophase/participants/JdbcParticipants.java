@@ -67,7 +67,7 @@ public final class JdbcParticipants {
         JdbcTechnology technology = technologyFor(settings);
         validatePool(settings);
         technology.preflight(settings);
-        AtomikosDataSourceBean bean = new AtomikosDataSourceBean();
+        AtomikosDataSourceBean bean = new SlicedBorrowDataSourceBean();
         bean.setUniqueResourceName(settings.name());
         bean.setXaDataSource(chain.wrap(settings.name(),
                 ValidationWindow.wrap(technology.xaDataSource(settings), settings.validationWindow(), VALIDATION_QUERY)));
