@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import com.atomikos.jdbc.AtomikosDataSourceBean;
 
@@ -16,8 +17,8 @@ import com.atomikos.jdbc.AtomikosDataSourceBean;
  * back for 14 s, its transaction long timed out, the request still waiting, its broker message held).
  * Here, while the pool could still grow (so the wait is for a database, not for a busy pool), the wait
  * is cut into slices of {@link #SLICE_SECONDS}: after each the borrow tries again to open a
- * connection. A pool that is only busy (every connection in use) is waited on as before, in one piece,
- * since a returned connection does wake the waiter.
+ * connection. A pool that is only busy (every connection in use) is waited on, after its first slice,
+ * in one piece, since a returned connection does wake the waiter.
  *
  * <p>Relies on two things Atomikos 6 does (checked by {@code SlicedBorrowDataSourceBeanTest}): the pool
  * reads {@link #getBorrowConnectionTimeout()} on the borrowing thread at each borrow, and a borrow that
@@ -46,11 +47,13 @@ final class SlicedBorrowDataSourceBean extends AtomikosDataSourceBean {
     public Connection getConnection() throws SQLException {
         int timeout = super.getBorrowConnectionTimeout();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+        // The first try is a slice too: a free connection is handed out at once whatever the timeout, and the
+        // pool's size (read under the pool's lock) is asked only once a try has timed out, off the common path.
+        boolean sliced = true;
         while (true) {
             // Atomikos counts in whole seconds: a try gets at least one.
             int left = (int) Math.max(1, Math.ceil((deadline - System.nanoTime()) / 1e9));
-            boolean waitingForTheDatabase = poolTotalSizeOrZero() < getMaxPoolSize();
-            int seconds = waitingForTheDatabase ? Math.min(SLICE_SECONDS, left) : left;
+            int seconds = sliced ? Math.min(SLICE_SECONDS, left) : left;
             slice.set(seconds);
             try {
                 return super.getConnection();
@@ -64,6 +67,7 @@ final class SlicedBorrowDataSourceBean extends AtomikosDataSourceBean {
             } finally {
                 slice.remove();
             }
+            sliced = waitingForTheDatabase();
         }
     }
 
@@ -73,25 +77,23 @@ final class SlicedBorrowDataSourceBean extends AtomikosDataSourceBean {
 
     /** Atomikos's error with what the pool looked like, and the fix (its own message names only the pool's sizes). */
     private SQLException exhausted(int timeout, SQLException e) {
-        int total = poolTotalSizeOrZero();
+        int total = sizeOrZero(this::poolTotalSize);
         boolean databaseDown = total < getMaxPoolSize();
         String why = databaseDown ? "the database did not accept a new connection" : "every connection was in use";
         return new SQLTransientConnectionException("No connection to participant '" + getUniqueResourceName() + "' within its borrow-timeout of "
-                + timeout + " s: " + why + " (total=" + total + ", available=" + poolAvailableSizeOrZero() + ", max=" + getMaxPoolSize()
+                + timeout + " s: " + why + " (total=" + total + ", available=" + sizeOrZero(this::poolAvailableSize) + ", max=" + getMaxPoolSize()
                 + "). Check the database, or raise the participant's max-pool-size or borrow-timeout.", databaseDown ? "08001" : null, e);
     }
 
-    private int poolTotalSizeOrZero() {
-        try {
-            return poolTotalSize();
-        } catch (RuntimeException notStarted) {
-            return 0;
-        }
+    /** The pool could still grow, so its last try to open a connection failed: the wait is for the database. */
+    private boolean waitingForTheDatabase() {
+        return sizeOrZero(this::poolTotalSize) < getMaxPoolSize();
     }
 
-    private int poolAvailableSizeOrZero() {
+    /** A size of the pool, or 0 before it started. */
+    private static int sizeOrZero(IntSupplier size) {
         try {
-            return poolAvailableSize();
+            return size.getAsInt();
         } catch (RuntimeException notStarted) {
             return 0;
         }
