@@ -3,16 +3,14 @@ package dev.twophase.participants;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
-import javax.sql.XAConnection;
 import javax.sql.XADataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
@@ -99,7 +97,7 @@ class SlicedBorrowDataSourceBeanTest {
     private static SlicedBorrowDataSourceBean pool(Switchable database, int maxPoolSize, int borrowTimeoutSeconds) throws SQLException {
         SlicedBorrowDataSourceBean bean = new SlicedBorrowDataSourceBean();
         bean.setUniqueResourceName(database.name);
-        bean.setXaDataSource(database);
+        bean.setXaDataSource(database.dataSource);
         bean.setMinPoolSize(0);
         bean.setMaxPoolSize(maxPoolSize);
         bean.setBorrowConnectionTimeout(borrowTimeoutSeconds);
@@ -109,51 +107,27 @@ class SlicedBorrowDataSourceBeanTest {
     }
 
     /** H2's XA data source, refusing new connections while {@link #down}, as a stopped server does. */
-    static final class Switchable implements XADataSource {
+    static final class Switchable {
         final String name;
-        final JdbcDataSource h2 = new JdbcDataSource();
+        final XADataSource dataSource;
         volatile boolean down;
 
         Switchable(String name) {
             this.name = name;
+            JdbcDataSource h2 = new JdbcDataSource();
             h2.setURL("jdbc:h2:mem:sliced-" + name + ";DB_CLOSE_DELAY=-1");
             h2.setUser("sa");
-        }
-
-        @Override
-        public XAConnection getXAConnection() throws SQLException {
-            if (down) {
-                throw new SQLException("Connection to " + name + " refused", "08001");
-            }
-            return h2.getXAConnection();
-        }
-
-        @Override
-        public XAConnection getXAConnection(String user, String password) throws SQLException {
-            return getXAConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
+            dataSource = (XADataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {XADataSource.class},
+                    (proxy, method, args) -> {
+                        if (down && method.getName().equals("getXAConnection")) {
+                            throw new SQLException("Connection to " + name + " refused", "08001");
+                        }
+                        try {
+                            return method.invoke(h2, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
         }
     }
 }
