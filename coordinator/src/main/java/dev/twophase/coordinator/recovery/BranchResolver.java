@@ -21,6 +21,7 @@ import dev.twophase.coordinator.recovery.AtomikosAccess.LogEntry;
 import dev.twophase.coordinator.recovery.CoordinatorIncarnation.Age;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Decision;
 import dev.twophase.coordinator.recovery.HeuristicOutcome.Observed;
+import dev.twophase.coordinator.xa.PreparedBranches;
 import dev.twophase.coordinator.xa.XaCodes;
 import dev.twophase.coordinator.xa.XidText;
 
@@ -326,7 +327,7 @@ public final class BranchResolver {
         boolean throughOwner = false;
         if (finished.answer() == Answer.ALREADY_DONE && finished.code() == XAException.XAER_NOTA) {
             // MariaDB answers NOTA to any connection but the one that prepared the branch, while that one lives.
-            XAResource owner = dev.twophase.coordinator.xa.PreparedBranches.owner(xid);
+            XAResource owner = PreparedBranches.owner(xid);
             if (owner != null && owner != xa) {
                 log.info("{} answered XAER_NOTA for {}; finishing it through the connection that prepared it", participant,
                         XidText.of(xid));
@@ -338,7 +339,7 @@ public final class BranchResolver {
                 || finished.answer() == Answer.HEURISTIC;
         if (over || throughOwner && finished.answer() == Answer.FAILED) {
             // Finished, or its owner cannot finish it (its connection is gone, and with it the branch's tie to it).
-            dev.twophase.coordinator.xa.PreparedBranches.finished(xid);
+            PreparedBranches.finished(xid);
         }
         return finished;
     }

@@ -66,23 +66,27 @@ public final class PreparedBranches {
         }
     }
 
-    /** Innermost link of every chain: records a branch's owner when it prepares, forgets it when it is finished. */
+    /**
+     * The innermost link of a chain whose vendor resource ties prepared branches to its connection, or null
+     * for any other (PostgreSQL, the broker): their chains go without the link.
+     */
+    static Recorder recorder(XAResource vendor) {
+        XAResource own = DelegatingXAResource.unwrap(vendor);
+        String type = own.getClass().getName();
+        // PostgreSQL's prepared branches belong to no connection, and its driver would end the connection's
+        // current transaction to run an XA command for another branch; MySQL's and MariaDB's refuse it harmlessly.
+        boolean connectionBound = own instanceof ConnectionBound || type.startsWith("com.mysql.") || type.startsWith("org.mariadb.");
+        return connectionBound ? new Recorder(vendor) : null;
+    }
+
+    /** Records a branch's owner when it prepares, forgets it when it is finished. */
     static final class Recorder extends DelegatingXAResource {
 
         /** The chain's outermost resource, set once the chain is built: what recovery calls. */
         private volatile XAResource outermost = this;
-        /**
-         * Only MySQL's and MariaDB's connectors: their branches can be tied to a connection, and an XA command
-         * for another branch on a busy connection is refused without harm. PostgreSQL's prepared branches belong
-         * to no connection, and its driver would end the connection's current transaction to run one.
-         */
-        private final boolean records;
 
-        Recorder(XAResource vendor) {
+        private Recorder(XAResource vendor) {
             super(vendor);
-            XAResource own = DelegatingXAResource.unwrap(vendor);
-            String type = own.getClass().getName();
-            this.records = own instanceof ConnectionBound || type.startsWith("com.mysql.") || type.startsWith("org.mariadb.");
         }
 
         void chained(XAResource outermost) {
@@ -92,7 +96,7 @@ public final class PreparedBranches {
         @Override
         public int prepare(Xid xid) throws XAException {
             int vote = super.prepare(xid);
-            if (vote == XA_OK && records) {
+            if (vote == XA_OK) {
                 prepared(xid, outermost);
             }
             return vote;
@@ -101,7 +105,7 @@ public final class PreparedBranches {
         @Override
         public void commit(Xid xid, boolean onePhase) throws XAException {
             super.commit(xid, onePhase);
-            if (records && !onePhase) {
+            if (!onePhase) {
                 finished(xid);
             }
         }
@@ -109,9 +113,7 @@ public final class PreparedBranches {
         @Override
         public void rollback(Xid xid) throws XAException {
             super.rollback(xid);
-            if (records) {
-                finished(xid);
-            }
+            finished(xid);
         }
     }
 }

@@ -84,14 +84,16 @@ public class XaResourceChain {
      * hand out XAResources without a factory (none today) call this directly.
      */
     public XAResource decorate(String participant, XAResource vendor) {
-        PreparedBranches.Recorder recorder = new PreparedBranches.Recorder(vendor);
-        XAResource resource = recorder;
+        PreparedBranches.Recorder recorder = PreparedBranches.recorder(vendor);
+        XAResource resource = recorder != null ? recorder : vendor;
         for (int i = innerLinks.size() - 1; i >= 0; i--) {
             resource = innerLinks.get(i).link(participant, resource, vendor);
         }
         resource = phaseTimers.link(participant, resource, vendor);
         resource = heuristicGuard.link(participant, resource, vendor);
-        recorder.chained(resource);
+        if (recorder != null) {
+            recorder.chained(resource);
+        }
         if (vendor instanceof LastResourceXADataSource.Resource last) {
             last.chained(resource);
         }
