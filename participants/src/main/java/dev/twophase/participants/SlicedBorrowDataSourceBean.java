@@ -77,20 +77,23 @@ final class SlicedBorrowDataSourceBean extends AtomikosDataSourceBean {
 
     /** Atomikos's error with what the pool looked like, and the fix (its own message names only the pool's sizes). */
     private SQLException exhausted(int timeout, SQLException e) {
-        int total = sizeOrZero(this::poolTotalSize);
+        int total = sizeOrZero(() -> poolTotalSize());
         boolean databaseDown = total < getMaxPoolSize();
         String why = databaseDown ? "the database did not accept a new connection" : "every connection was in use";
         return new SQLTransientConnectionException("No connection to participant '" + getUniqueResourceName() + "' within its borrow-timeout of "
-                + timeout + " s: " + why + " (total=" + total + ", available=" + sizeOrZero(this::poolAvailableSize) + ", max=" + getMaxPoolSize()
+                + timeout + " s: " + why + " (total=" + total + ", available=" + sizeOrZero(() -> poolAvailableSize()) + ", max=" + getMaxPoolSize()
                 + "). Check the database, or raise the participant's max-pool-size or borrow-timeout.", databaseDown ? "08001" : null, e);
     }
 
     /** The pool could still grow, so its last try to open a connection failed: the wait is for the database. */
     private boolean waitingForTheDatabase() {
-        return sizeOrZero(this::poolTotalSize) < getMaxPoolSize();
+        return sizeOrZero(() -> poolTotalSize()) < getMaxPoolSize();
     }
 
-    /** A size of the pool, or 0 before it started. */
+    /**
+     * A size of the pool, or 0 before it started. Called through lambdas, not method references: a reference
+     * would name the method's declaring class, Atomikos's internal {@code AbstractDataSourceBean}.
+     */
     private static int sizeOrZero(IntSupplier size) {
         try {
             return size.getAsInt();
